@@ -1,0 +1,229 @@
+import copy
+
+import pytest
+import torch
+from datasets import Dataset
+from trl import GRPOConfig, GRPOTrainer
+
+from toy_renderer import BoxRenderer, box_reward, length_reward
+from trl_visual_sdpo import VisualSDPOConfig, VisualSDPOTrainer
+
+OVERLAP = 'Here you go.\n```python\nbox("title", 0, 0, 100, 20)\nbox("label", 50, 10, 150, 30)\nbox("legend", 0, 100, 40, 140)\n```'
+CLEAN = '```python\nbox("title", 0, 0, 100, 20)\nbox("legend", 0, 100, 40, 140)\n```'
+CRASH = '```python\nbox("title", 0, 0, 100, 20)\nfail("division by zero")\n```'
+PROSE = "I cannot draw that."
+SCRIPT = [OVERLAP, CLEAN, CRASH, PROSE]
+
+
+def _dataset(n=8):
+    return Dataset.from_dict({"prompt": [[{"role": "user", "content": "Draw three boxes."}]] * n})
+
+
+def _config(tmp_path, config_class=VisualSDPOConfig, **overrides):
+    values = dict(
+        output_dir=str(tmp_path),
+        per_device_train_batch_size=4,
+        num_generations=4,
+        max_completion_length=48,
+        max_steps=2,
+        learning_rate=1e-2,
+        logging_steps=1,
+        save_strategy="no",
+        report_to="none",
+        bf16=False,
+        use_cpu=True,
+        seed=0,
+    )
+    values.update(overrides)
+    return config_class(**values)
+
+
+def scripted_rollout(texts):
+    """A TRL rollout_func answering the k-th completion of a batch with texts[k]: deterministic programs."""
+
+    def rollout(prompts, trainer):
+        tokenizer = trainer.processing_class
+        prompt_ids = trainer._tokenize_prompts(prompts)[0]
+        completion_ids = [
+            tokenizer(texts[i % len(texts)], add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+            for i in range(len(prompts))
+        ]
+        return {"prompt_ids": prompt_ids, "completion_ids": completion_ids, "logprobs": None}
+
+    return rollout
+
+
+def _trainer(tmp_path, tiny_text, rollout=True, **overrides):
+    model, tokenizer = tiny_text
+    return VisualSDPOTrainer(
+        model=model,
+        reward_funcs=[box_reward, length_reward],
+        args=_config(tmp_path, **overrides),
+        train_dataset=_dataset(),
+        processing_class=tokenizer,
+        renderer=BoxRenderer(),
+        rollout_func=scripted_rollout(SCRIPT) if rollout else None,
+    )
+
+
+def _batch(trainer):
+    trainer.model.train()
+    trainer.current_gradient_accumulation_steps = 1  # set by Trainer.train(); the tests call the hooks directly
+    return trainer._generate_and_score_completions([trainer.train_dataset[i] for i in range(4)])
+
+
+def _take(batch, index):
+    return {
+        k: (v[index : index + 1] if isinstance(v, (torch.Tensor, list)) and getattr(v, "ndim", 1) > 0 else v)
+        for k, v in batch.items()
+    }
+
+
+def test_requires_a_renderer_and_a_visual_config(tmp_path, tiny_text):
+    model, tokenizer = tiny_text
+    with pytest.raises(ValueError, match="renderer="):
+        VisualSDPOTrainer(model=model, reward_funcs=[length_reward], args=_config(tmp_path),
+                          train_dataset=_dataset(), processing_class=tokenizer)
+    with pytest.raises(TypeError, match="VisualSDPOConfig"):
+        VisualSDPOTrainer(model=model, reward_funcs=[length_reward], args=GRPOConfig(output_dir=str(tmp_path), bf16=False, use_cpu=True),
+                          train_dataset=_dataset(), processing_class=tokenizer, renderer=BoxRenderer())
+    with pytest.raises(ValueError, match="feedback_channels"):
+        _trainer(tmp_path, tiny_text, feedback_channels=["image"])
+
+
+def test_config_validation_names_the_field_and_fix(tmp_path):
+    with pytest.raises(ValueError, match="divergence"):
+        _config(tmp_path, divergence="kl")
+    with pytest.raises(ValueError, match="credit_alpha"):
+        _config(tmp_path, credit_alpha=-1)
+    with pytest.raises(ValueError, match="feedback_channels"):
+        _config(tmp_path, feedback_channels=["sound"])
+    with pytest.raises(ValueError, match="both 0"):
+        _config(tmp_path, distill_weight=0, grpo_weight=0)
+    assert _config(tmp_path, feedback_channels="image,rubric").feedback_channels == ["image", "rubric"]
+
+
+def test_renders_once_and_rewards_get_render_results(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text)
+    batch = _batch(trainer)
+    assert trainer.renderer.calls == 4
+    rewards = list(trainer._logs["rewards"]["box_reward"])
+    assert rewards == [0.5, 1.0, 0.0, 0.0]  # overlap, clean, crash, no program
+    assert len(trainer._logs["rewards"]["length_reward"]) == 4  # a plain TRL reward function still works
+    assert batch["distill_weights"].shape == batch["completion_ids"].shape
+
+
+def test_credit_weights_land_on_the_overlapping_statements(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text, credit_alpha=2.0)
+    batch = _batch(trainer)
+    tokenizer = trainer.processing_class
+    weights = batch["distill_weights"]
+    # The title (0,0,100,20) and label (50,10,150,30) overlap on (50,10,100,20): IoU with each box is 500/2000.
+    expected = 1 + 2.0 * 500 / 2000
+    ids = batch["completion_ids"][0].tolist()
+    credited_text = tokenizer.decode([t for t, w in zip(ids, weights[0].tolist()) if w > 1])
+    assert 'box("title"' in credited_text.replace(" ", "") or "title" in credited_text
+    assert "legend" not in credited_text and "Here" not in credited_text
+    assert weights[0].max().item() == pytest.approx(expected)
+    assert set(weights[1].tolist()) == {1.0}  # clean program: uniform distillation
+    assert set(weights[2].tolist()) == {1.0}  # crashed program: no element, no credit
+
+
+def test_crashed_program_teaches_through_its_error(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text)
+    batch = _batch(trainer)
+    teacher_prompt = batch["teacher_prompts"][2][-1]["content"]
+    assert "RuntimeError: division by zero" in teacher_prompt and "failed" in teacher_prompt
+    assert list(trainer._logs["rewards"]["box_reward"])[2] == 0.0
+    loss = trainer._compute_distillation_loss(trainer.model, _take(batch, 2))
+    assert loss.item() > 0
+
+
+def test_rubric_channel_reaches_the_teacher_with_the_responsible_lines(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text)
+    batch = _batch(trainer)
+    overlap_prompt = batch["teacher_prompts"][0][-1]["content"]
+    assert "[text_overlap]" in overlap_prompt
+    assert 'line 1: `box("title", 0, 0, 100, 20)`' in overlap_prompt
+    assert "no visual problems" in batch["teacher_prompts"][1][-1]["content"]
+    teacher_ids, _, _ = trainer._encode_teacher_prompts(batch["teacher_prompts"][:1])
+    assert "[text_overlap]" in trainer.processing_class.decode(teacher_ids[0])
+
+
+def test_teacher_has_no_gradient_and_uses_the_current_weights(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text)
+    batch = _take(_batch(trainer), 0)
+    model = trainer.model
+    ids, mask, kwargs = trainer._encode_teacher_prompts(batch["teacher_prompts"])
+    with torch.no_grad():
+        before = trainer._completion_logits(model, ids, mask, batch["completion_ids"], batch["completion_mask"])
+    assert not before.requires_grad
+    loss = trainer._compute_distillation_loss(model, batch)
+    loss.backward()
+    # The gradient is the student's alone: recomputing with a detached copy of the teacher gives the same one.
+    grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+    assert grads
+    with torch.no_grad():
+        model.model.embed_tokens.weight.add_(0.5 * torch.randn_like(model.model.embed_tokens.weight))
+        after = trainer._completion_logits(model, ids, mask, batch["completion_ids"], batch["completion_mask"])
+    assert not torch.allclose(before, after)
+
+
+def test_distill_weight_zero_equals_plain_grpo(tmp_path, tiny_text):
+    model, tokenizer = tiny_text
+    twin = copy.deepcopy(model)
+    visual = _trainer(tmp_path, (model, tokenizer), distill_weight=0.0)
+    grpo = GRPOTrainer(model=twin, reward_funcs=[box_reward, length_reward], args=_config(tmp_path, GRPOConfig),
+                       train_dataset=_dataset(), processing_class=tokenizer)
+    batch = _batch(visual)
+    assert "distill_weights" not in batch
+    grpo.model.train()
+    grpo.current_gradient_accumulation_steps = 1
+    loss_visual = visual._compute_loss(visual.model, batch)
+    loss_grpo = grpo._compute_loss(grpo.model, batch)
+    assert loss_visual.item() == pytest.approx(loss_grpo.item(), abs=1e-7)
+    loss_visual.backward()
+    loss_grpo.backward()
+    for (name, a), (_, b) in zip(visual.model.named_parameters(), grpo.model.named_parameters()):
+        if a.grad is not None or b.grad is not None:
+            assert torch.allclose(a.grad, b.grad, atol=1e-7), name
+
+
+def test_flawless_renders_can_be_skipped(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text, flawless_renders="skip")
+    batch = _batch(trainer)
+    assert batch["distill_active"].tolist() == [1.0, 0.0, 1.0, 1.0]
+    assert trainer._compute_distillation_loss(trainer.model, _take(batch, 1)).item() == 0.0
+
+
+def test_training_steps_log_every_metric(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text, rollout=False, max_completion_length=16)
+    trainer.train()
+    logged = {k for entry in trainer.state.log_history for k in entry}
+    for key in ("loss", "grpo/loss", "distill/loss", "distill/divergence", "credit/credited_token_frac",
+                "credit/mean_token_weight", "render/exec_rate", "render/defects_per_render", "render/seconds"):
+        assert key in logged, key
+    assert trainer.state.global_step == 2
+
+
+def test_peft_lora_trains_only_the_adapter_and_teaches_with_it(tmp_path, tiny_text):
+    from peft import LoraConfig
+
+    model, tokenizer = tiny_text
+    trainer = VisualSDPOTrainer(
+        model=model, reward_funcs=[box_reward], args=_config(tmp_path, max_steps=1), train_dataset=_dataset(),
+        processing_class=tokenizer, renderer=BoxRenderer(), rollout_func=scripted_rollout(SCRIPT),
+        peft_config=LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]),
+    )
+    before = {n: p.detach().clone() for n, p in trainer.model.named_parameters()}
+    trainer.train()
+    changed = {n for n, p in trainer.model.named_parameters() if not torch.equal(before[n], p.detach())}
+    assert changed and all("lora_" in n for n in changed)
+    batch = _take(_batch(trainer), 0)
+    ids, mask, _ = trainer._encode_teacher_prompts(batch["teacher_prompts"])
+    args = (ids, mask, batch["completion_ids"], batch["completion_mask"])
+    with torch.no_grad():
+        with_adapter = trainer._completion_logits(trainer.model, *args)
+        with trainer.model.disable_adapter():
+            base = trainer._completion_logits(trainer.model, *args)
+    assert not torch.allclose(with_adapter, base)  # the teacher pass runs through the trained adapter

@@ -1,0 +1,123 @@
+"""Configuration of the Visual-SDPO trainer: TRL's GRPOConfig plus the self-distillation knobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trl import GRPOConfig
+
+DIVERGENCES = ("reverse_kl", "forward_kl", "jsd")
+FEEDBACK_CHANNELS = ("image", "rubric")
+FLAWLESS_POLICIES = ("distil", "skip")
+
+
+@dataclass
+class VisualSDPOConfig(GRPOConfig):
+    r"""
+    Configuration class for [`VisualSDPOTrainer`].
+
+    Every [`~trl.GRPOConfig`] argument keeps its meaning (including `beta`, the KL-to-reference coefficient). The
+    loss is `distill_weight * L_distill + grpo_weight * L_GRPO`, where `L_distill` is the credit-weighted
+    token-level divergence between the student and the same model reading privileged render feedback.
+
+    Parameters:
+        distill_weight (`float`, *optional*, defaults to `1.0`):
+            Weight of the token-level self-distillation loss. `0.0` turns the trainer into plain GRPO.
+        grpo_weight (`float`, *optional*, defaults to `1.0`):
+            Weight of TRL's sequence-level GRPO loss (the paper's beta). `0.0` trains by distillation alone.
+        credit_alpha (`float`, *optional*, defaults to `1.0`):
+            Visual-grounded credit strength: a token's distillation weight is `1 + credit_alpha * IoU` between the
+            defect regions and the boxes its statement drew. `0.0` is uniform distillation.
+        divergence (`str`, *optional*, defaults to `"reverse_kl"`):
+            Per-token divergence D(student || teacher): `"reverse_kl"`, `"forward_kl"` or `"jsd"`.
+        jsd_beta (`float`, *optional*, defaults to `0.5`):
+            Mixture coefficient of the generalised Jensen-Shannon divergence (only with `divergence="jsd"`).
+        distill_top_k (`int` or `None`, *optional*, defaults to `None`):
+            Restrict the divergence to the teacher's top-k tokens plus one tail bucket holding the remaining mass.
+            `None` uses the full vocabulary (fine for small vocabularies; set e.g. 64 for 150k-token vocabularies).
+        distill_chunk_size (`int`, *optional*, defaults to `128`):
+            Completion positions per chunk when computing the divergence, so that two full float32
+            `(batch, length, vocab)` tensors are never alive at once.
+        feedback_channels (`list[str]`, *optional*, defaults to `["rubric"]`):
+            What the teacher reads about a successful render: `"rubric"` (structured defect text with the
+            responsible code lines) and/or `"image"` (the rendered PNG; needs a vision-language model). A program
+            that crashed always gives the teacher its error, whatever this says.
+        flawless_renders (`str`, *optional*, defaults to `"distil"`):
+            What to do with a rollout that rendered with no defect: `"distil"` (the teacher still reads the
+            feedback, which confirms the program) or `"skip"` (no distillation loss on that rollout).
+        max_error_chars (`int`, *optional*, defaults to `1200`):
+            Longest error text the teacher reads; longer tracebacks keep their head and their tail.
+    """
+
+    distill_weight: float = field(
+        default=1.0,
+        metadata={"help": "Weight of the token-level self-distillation loss; 0 gives plain GRPO."},
+    )
+    grpo_weight: float = field(
+        default=1.0,
+        metadata={"help": "Weight of TRL's GRPO loss (the paper's beta); 0 trains by distillation alone."},
+    )
+    credit_alpha: float = field(
+        default=1.0,
+        metadata={"help": "Credit strength: token weight is 1 + credit_alpha * IoU(defect, statement boxes)."},
+    )
+    divergence: str = field(
+        default="reverse_kl",
+        metadata={"help": "Per-token divergence.", "choices": list(DIVERGENCES)},
+    )
+    jsd_beta: float = field(
+        default=0.5,
+        metadata={"help": "Mixture coefficient of the generalised JSD (divergence='jsd' only), in (0, 1)."},
+    )
+    distill_top_k: int | None = field(
+        default=None,
+        metadata={"help": "Divergence over the teacher's top-k tokens plus a tail bucket; None = full vocabulary."},
+    )
+    distill_chunk_size: int = field(
+        default=128,
+        metadata={"help": "Completion positions per chunk in the divergence, to bound peak memory."},
+    )
+    feedback_channels: list[str] = field(
+        default_factory=lambda: ["rubric"],
+        metadata={"help": "Teacher feedback channels: any of 'image', 'rubric'. Crash errors are always shown."},
+    )
+    flawless_renders: str = field(
+        default="distil",
+        metadata={"help": "Rollouts with no defect: 'distil' or 'skip'.", "choices": list(FLAWLESS_POLICIES)},
+    )
+    max_error_chars: int = field(
+        default=1200,
+        metadata={"help": "Longest error text given to the teacher (head and tail are kept)."},
+    )
+
+    def __post_init__(self):
+        super().__post_init__()
+        if isinstance(self.feedback_channels, str):  # a single channel from the command line
+            self.feedback_channels = [c.strip() for c in self.feedback_channels.split(",") if c.strip()]
+        self.feedback_channels = list(self.feedback_channels)
+        for name in ("distill_weight", "grpo_weight", "credit_alpha"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"`{name}` must be >= 0, got {getattr(self, name)}. Use 0 to switch that term off.")
+        if self.distill_weight == 0 and self.grpo_weight == 0:
+            raise ValueError("`distill_weight` and `grpo_weight` are both 0, so nothing would be trained. Set one > 0.")
+        if self.divergence not in DIVERGENCES:
+            raise ValueError(f"`divergence` must be one of {DIVERGENCES}, got {self.divergence!r}.")
+        if not 0.0 < self.jsd_beta < 1.0:
+            raise ValueError(f"`jsd_beta` must be in (0, 1), got {self.jsd_beta}. Use divergence='forward_kl' or "
+                             "'reverse_kl' for the end points.")
+        if self.distill_top_k is not None and self.distill_top_k < 1:
+            raise ValueError(f"`distill_top_k` must be a positive integer or None (full vocabulary), got "
+                             f"{self.distill_top_k}.")
+        if self.distill_chunk_size < 1:
+            raise ValueError(f"`distill_chunk_size` must be >= 1, got {self.distill_chunk_size}.")
+        unknown = [c for c in self.feedback_channels if c not in FEEDBACK_CHANNELS]
+        if unknown:
+            raise ValueError(f"Unknown `feedback_channels` {unknown}: choose from {FEEDBACK_CHANNELS} (errors of "
+                             "crashed programs are always given to the teacher).")
+        if not self.feedback_channels:
+            raise ValueError(f"`feedback_channels` is empty: give at least one of {FEEDBACK_CHANNELS}.")
+        if self.flawless_renders not in FLAWLESS_POLICIES:
+            raise ValueError(f"`flawless_renders` must be one of {FLAWLESS_POLICIES}, got {self.flawless_renders!r}.")
+        if self.max_error_chars < 80:
+            raise ValueError(f"`max_error_chars` must be >= 80 so the teacher can read the error, got "
+                             f"{self.max_error_chars}.")

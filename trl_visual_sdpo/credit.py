@@ -1,0 +1,138 @@
+"""Visual-grounded code credit: defects x elements x code spans -> per-token distillation weights.
+
+credit(statement) = max over defects d of IoU(union box of the elements the statement made, region(d)),
+weight(token)     = 1 + alpha * credit(statement the token belongs to).
+
+Knows `RenderResult` and a tokenizer, nothing of the trainer.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+from collections import defaultdict
+from typing import Sequence
+
+from trl_visual_sdpo.render.base import BBox, RenderResult
+
+
+def iou(a: BBox, b: BBox) -> float:
+    """Intersection over union of two `(x0, y0, x1, y1)` boxes; 0 when either is empty."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    area_a = max(0.0, a[2] - a[0]) * max(0.0, a[3] - a[1])
+    area_b = max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+    union = area_a + area_b - inter
+    return inter / union if union > 0 else 0.0
+
+
+def union_box(boxes: Sequence[BBox]) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def statement_spans(code: str) -> dict[int, tuple[int, int]]:
+    """Map each line to the `(first, last)` lines of the innermost statement it belongs to.
+
+    A simple statement spans all its physical lines (a call written over three lines is one statement); a
+    compound statement (`for`, `with`, `def`...) owns only its header lines, its body belongs to the body's
+    statements. Lines of a program that does not parse map to themselves.
+    """
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return {}
+    spans: dict[int, tuple[int, int]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt):
+            continue
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+            first, last = node.lineno, max(node.lineno, body[0].lineno - 1)
+        else:
+            first, last = node.lineno, node.end_lineno or node.lineno
+        for line in range(first, last + 1):
+            old = spans.get(line)
+            if old is None or (last - first) < (old[1] - old[0]):
+                spans[line] = (first, last)
+    return spans
+
+
+def line_credit(result: RenderResult) -> dict[int, float]:
+    """Per source line (1-based), the max IoU between a defect region and the union box of the statement's elements.
+
+    Lines an element names are first widened to their whole statement, so every line of a multi-line call is
+    credited. Lines with no element, and every line of a failed render, get no entry (credit 0).
+    """
+    if not result.ok or not result.defects:
+        return {}
+    spans = statement_spans(result.code)
+    boxes: dict[tuple[int, int], list[BBox]] = defaultdict(list)
+    for element in result.elements:
+        for statement in {spans.get(line, (line, line)) for line in element.lines}:
+            boxes[statement].append(element.bbox)
+    credit: dict[int, float] = {}
+    for (first, last), statement_boxes in boxes.items():
+        box = union_box(statement_boxes)
+        score = max(iou(box, defect.bbox) for defect in result.defects)
+        if score > 0:
+            for line in range(first, last + 1):
+                credit[line] = max(credit.get(line, 0.0), score)
+    return credit
+
+
+def token_char_spans(tokenizer, token_ids: Sequence[int], text: str) -> list[tuple[int, int]]:
+    """Character span in `text` of each token of `token_ids`, where `text` is their decoded completion.
+
+    Uses the tokenizer's offset mapping when re-encoding `text` gives back exactly `token_ids` (the usual case);
+    otherwise (special tokens, a non-canonical sampled segmentation) spans come from decoding growing prefixes of
+    the sampled ids, which is exact for the ids that were really generated.
+    """
+    ids = list(token_ids)
+    if getattr(tokenizer, "is_fast", False):
+        encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        if list(encoded["input_ids"]) == ids:
+            return [tuple(span) for span in encoded["offset_mapping"]]
+    spans, previous = [], 0
+    for i in range(len(ids)):
+        end = len(tokenizer.decode(ids[: i + 1], skip_special_tokens=True))
+        end = max(previous, min(end, len(text)))
+        spans.append((previous, end))
+        previous = end
+    return spans
+
+
+def token_weights(
+    result: RenderResult,
+    char_spans: Sequence[tuple[int, int]],
+    completion: str,
+    code_offset: int,
+    alpha: float,
+) -> tuple[list[float], list[float]]:
+    """Distillation weight `1 + alpha * credit` and the raw credit of each completion token.
+
+    Args:
+        result: the render of the code found in `completion`.
+        char_spans: `(start, end)` of each token in `completion` (see `token_char_spans`).
+        completion: the completion text.
+        code_offset: where `result.code` starts inside `completion`.
+        alpha: credit strength.
+
+    A token takes the highest credit of the lines its visible characters lie on; whitespace-only tokens and
+    tokens outside the code (prose, fences) get credit 0 and weight 1.
+    """
+    credit_by_line = line_credit(result)
+    line_starts = [0] + [i + 1 for i, char in enumerate(result.code) if char == "\n"]
+    credits = []
+    code_end = code_offset + len(result.code)
+    for start, end in char_spans:
+        credit = 0.0
+        if credit_by_line:
+            lines = {
+                bisect.bisect_right(line_starts, pos - code_offset)
+                for pos in range(max(start, code_offset), min(end, code_end))
+                if not completion[pos].isspace()
+            }
+            credit = max((credit_by_line.get(line, 0.0) for line in lines), default=0.0)
+        credits.append(credit)
+    return [1.0 + alpha * c for c in credits], credits

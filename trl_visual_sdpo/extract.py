@@ -1,0 +1,47 @@
+"""Find the program inside a model completion, and where it starts.
+
+The offset matters: credit weights are placed on completion tokens through character
+offsets, so the code's position inside the completion (after prose, inside a fence) must
+be exact.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# An opening fence with an optional language tag, the body, and the closing fence (or the end
+# of the text, since generation is often cut off by max_completion_length).
+_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+.-]*)[^\n]*\n(.*?)(?:\n?```|\Z)", re.DOTALL)
+
+
+def completion_text(completion: Any) -> str:
+    """The text of a TRL completion: a plain string, or a conversational list of messages."""
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, list):
+        parts = []
+        for message in completion:
+            content = message.get("content", "") if isinstance(message, dict) else message
+            if isinstance(content, list):  # content parts: keep the text ones
+                content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+            parts.append(str(content))
+        return "".join(parts)
+    raise TypeError(f"Cannot read a completion of type {type(completion).__name__}; expected str or list of messages.")
+
+
+def extract_code(text: str, languages: tuple[str, ...] = ()) -> tuple[str, int]:
+    """Return ``(code, offset)``: the program in ``text`` and its character offset in ``text``.
+
+    The first fenced block whose language tag is in ``languages`` wins (any tag when
+    ``languages`` is empty); else the first fenced block; else the whole text.
+    ``text[offset:offset + len(code)] == code`` always holds.
+    """
+    blocks = list(_FENCE.finditer(text))
+    wanted = {lang.lower() for lang in languages}
+    for match in blocks:
+        if not wanted or match.group(1).lower() in wanted:
+            return match.group(2), match.start(2)
+    if blocks:
+        return blocks[0].group(2), blocks[0].start(2)
+    return text, 0

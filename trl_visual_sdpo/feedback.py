@@ -1,0 +1,131 @@
+"""The teacher's privileged context: what the same model reads about its own rollout.
+
+The wording here is part of the method (it decides what the teacher knows), so all of it lives in this module.
+Per rollout the teacher gets the student's prompt, then, appended to the last user turn:
+
+- for a program that failed: its error (always, whatever the channels say);
+- channel "image": the rendered picture, as an image content part (vision-language models);
+- channel "rubric": each defect with its kind, message and the code lines responsible, plus the rubric scores.
+
+Then the teacher scores the student's own completion tokens after this longer prompt.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from trl_visual_sdpo.render.base import Defect, RenderResult
+
+CRASH_TEMPLATE = (
+    "Your previous program for this request failed and drew nothing. The error was:\n"
+    "{error}\n"
+    "Write the program again so that it runs and draws what was asked."
+)
+IMAGE_INTRO = "This is how your previous program for this request rendered:"
+RUBRIC_TEMPLATE = (
+    "An automatic review of the render of your previous program found {count}:\n"
+    "{defects}\n"
+    "Scores (1 is best): {scores}\n"
+    "Write the program again, fixing these problems."
+)
+CLEAN_TEMPLATE = (
+    "An automatic review of the render of your previous program found no visual problems.\n"
+    "Scores (1 is best): {scores}\n"
+    "Write the program again, keeping it just as clean."
+)
+
+
+def trim_error(error: str, max_chars: int) -> str:
+    """Keep the head and the tail of a long error: the exception line is at the end of a traceback."""
+    error = error.strip()
+    if len(error) <= max_chars:
+        return error
+    marker = "\n[... trimmed ...]\n"
+    head = (max_chars - len(marker)) // 3
+    tail = max_chars - len(marker) - head
+    return error[:head] + marker + error[-tail:]
+
+
+def _code_lines(code: str, lines: list[int]) -> str:
+    source = code.splitlines()
+    quoted = [f"line {n}: `{source[n - 1].strip()}`" for n in sorted(set(lines)) if 0 < n <= len(source)]
+    return "; ".join(quoted)
+
+
+def describe_defect(defect: Defect, result: RenderResult) -> str:
+    """One rubric line: kind, message and the code lines that made the elements involved."""
+    involved = set(defect.element_ids)
+    lines = [line for element in result.elements if element.id in involved for line in element.lines]
+    where = _code_lines(result.code, lines)
+    return f"- [{defect.kind}] {defect.message}" + (f" (made by {where})" if where else "")
+
+
+def rubric_text(result: RenderResult) -> str:
+    """The rubric channel's text for a successful render."""
+    scores = ", ".join(f"{axis} {score:.2f}" for axis, score in sorted(result.rubric.items()))
+    if not result.defects:
+        return CLEAN_TEMPLATE.format(scores=scores or "n/a")
+    ranked = sorted(result.defects, key=lambda d: -d.severity)
+    count = f"{len(ranked)} problem" + ("s" if len(ranked) > 1 else "")
+    return RUBRIC_TEMPLATE.format(
+        count=count, defects="\n".join(describe_defect(d, result) for d in ranked), scores=scores or "n/a"
+    )
+
+
+def feedback_text(result: RenderResult, channels: list[str], max_error_chars: int) -> str:
+    """All the text the teacher reads about one rollout (the image, if any, is added separately)."""
+    if not result.ok:
+        return CRASH_TEMPLATE.format(error=trim_error(result.error or "unknown error", max_error_chars))
+    parts = []
+    if "image" in channels and result.image_png:
+        parts.append(IMAGE_INTRO)
+    if "rubric" in channels:
+        parts.append(rubric_text(result))
+    return "\n\n".join(parts)
+
+
+def render_image(result: RenderResult):
+    """The render as an RGB PIL image, or None for failed renders."""
+    if not result.ok or not result.image_png:
+        return None
+    from PIL import Image
+
+    return Image.open(io.BytesIO(result.image_png)).convert("RGB")
+
+
+def build_teacher_prompt(prompt: Any, result: RenderResult, channels: list[str], max_error_chars: int) -> Any:
+    """The teacher's prompt for one rollout, in the same format as the student's prompt.
+
+    Args:
+        prompt: the student's prompt, a string or a list of chat messages (TRL's conversational format, possibly
+            with image parts).
+        result: the render of the student's completion.
+        channels: feedback channels (`"image"`, `"rubric"`).
+        max_error_chars: longest error text shown.
+
+    Returns:
+        The prompt with the feedback appended to its last user turn. The render travels as an image content part
+        `{"type": "image", "image": PIL.Image}` (TRL's multimodal message format) when the image channel applies.
+    """
+    text = feedback_text(result, channels, max_error_chars)
+    image = render_image(result) if "image" in channels else None
+    if isinstance(prompt, str):
+        if image is not None:
+            raise ValueError("The image feedback channel needs conversational prompts (a list of chat messages); "
+                             "use feedback_channels=['rubric'] with plain-text prompts.")
+        return f"{prompt}\n\n{text}\n\n"
+    messages = [dict(m) for m in prompt]
+    last_user = max(i for i, m in enumerate(messages) if m["role"] == "user")
+    content = messages[last_user]["content"]
+    if image is None and isinstance(content, str):  # keep plain-string content plain for text-only templates
+        messages[last_user] = {**messages[last_user], "content": f"{content}\n\n{text}"}
+        return messages
+    parts = list(content) if isinstance(content, list) else [{"type": "text", "text": content}]
+    if image is not None:
+        parts += [{"type": "text", "text": "\n\n" + IMAGE_INTRO}, {"type": "image", "image": image}]
+        text = text.replace(IMAGE_INTRO, "", 1).strip()
+    if text:
+        parts.append({"type": "text", "text": "\n\n" + text})
+    messages[last_user] = {**messages[last_user], "content": parts}
+    return messages

@@ -1,0 +1,97 @@
+"""Loss maths of Visual-SDPO: pure tensor functions, no trainer state.
+
+Shapes: B = completions in the micro-batch, T = completion positions, V = vocabulary, K = top-k support.
+The divergence primitives (`compute_divergence`, `add_tail_bucket`) come from TRL's SDPO so both projects agree
+on what "reverse KL" means.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch.utils.checkpoint import checkpoint
+from trl.experimental.sdpo.loss_utils import add_tail_bucket, compute_divergence
+
+# TRL's `compute_divergence(student, teacher, alpha)` is KL(teacher || student) at alpha=0, KL(student || teacher)
+# at alpha=1 and the generalised JSD in between.
+_DIVERGENCE_ALPHA = {"forward_kl": 0.0, "reverse_kl": 1.0}
+
+
+def divergence_alpha(divergence: str, jsd_beta: float = 0.5) -> float:
+    """TRL's interpolation coefficient for a named divergence."""
+    if divergence == "jsd":
+        return jsd_beta
+    if divergence not in _DIVERGENCE_ALPHA:
+        raise ValueError(f"Unknown divergence {divergence!r}; choose 'reverse_kl', 'forward_kl' or 'jsd'.")
+    return _DIVERGENCE_ALPHA[divergence]
+
+
+def per_token_divergence(
+    student_logits: torch.Tensor,
+    teacher_logits: torch.Tensor,
+    divergence: str = "reverse_kl",
+    top_k: int | None = None,
+    jsd_beta: float = 0.5,
+) -> torch.Tensor:
+    """Divergence between student and teacher next-token distributions at every position.
+
+    Args:
+        student_logits: `(B, T, V)`, carries the gradient.
+        teacher_logits: `(B, T, V)`, treated as a constant.
+        divergence: `"reverse_kl"` KL(student || teacher), `"forward_kl"` KL(teacher || student) or `"jsd"`.
+        top_k: restrict the support to the teacher's `top_k` tokens plus one tail bucket with the remaining mass
+            (so `top_k >= V` equals the full-vocabulary divergence). `None` uses the full vocabulary.
+        jsd_beta: mixture coefficient for `"jsd"`.
+
+    Returns:
+        `(B, T)` float32 divergence per position.
+    """
+    alpha = divergence_alpha(divergence, jsd_beta)
+    student_logp = torch.log_softmax(student_logits.float(), dim=-1)
+    teacher_logp = torch.log_softmax(teacher_logits.detach().float(), dim=-1)
+    if top_k is not None and top_k < student_logits.size(-1):
+        index = torch.topk(teacher_logp, k=top_k, dim=-1).indices
+        student_logp = add_tail_bucket(torch.gather(student_logp, -1, index))
+        teacher_logp = add_tail_bucket(torch.gather(teacher_logp, -1, index))
+    return compute_divergence(student_logp, teacher_logp, alpha)
+
+
+def chunked_per_token_divergence(
+    student_logits: torch.Tensor,
+    teacher_logits: torch.Tensor,
+    chunk_size: int,
+    divergence: str = "reverse_kl",
+    top_k: int | None = None,
+    jsd_beta: float = 0.5,
+) -> torch.Tensor:
+    """`per_token_divergence` over chunks of `chunk_size` positions, `(B, T, V)` x2 -> `(B, T)`.
+
+    Each chunk runs under activation checkpointing, so the float32 log-softmax copies of one chunk at a time are
+    alive, in the forward and in the backward pass; the result is identical to the unchunked call.
+    """
+    chunks = []
+    for start in range(0, student_logits.size(1), chunk_size):
+        s = student_logits[:, start : start + chunk_size]
+        t = teacher_logits[:, start : start + chunk_size]
+        if s.requires_grad:
+            chunks.append(
+                checkpoint(per_token_divergence, s, t, divergence, top_k, jsd_beta, use_reentrant=False)
+            )
+        else:
+            chunks.append(per_token_divergence(s, t, divergence, top_k, jsd_beta))
+    return torch.cat(chunks, dim=1)
+
+
+def weighted_masked_mean(per_token: torch.Tensor, weights: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Credit-weighted mean of a per-token loss over the unmasked tokens.
+
+    Args:
+        per_token: `(B, T)` loss per token.
+        weights: `(B, T)` credit weights (1 = plain token, 1 + alpha * IoU = credited token).
+        mask: `(B, T)` 1 for tokens that count, 0 for padding or skipped rollouts.
+
+    Returns:
+        Scalar `sum(w * l * m) / sum(m)`. Dividing by the token count, not by the weights, is what lets the credit
+        weights amplify the loss on credited tokens instead of merely redistributing it.
+    """
+    mask = mask.to(per_token.dtype)
+    return (per_token * weights.to(per_token.dtype) * mask).sum() / mask.sum().clamp(min=1.0)

@@ -1,0 +1,279 @@
+"""VisualSDPOTrainer: TRL's GRPOTrainer plus render feedback, a privileged self-teacher and credit-weighted distillation.
+
+Three GRPOTrainer hooks are extended, each calling `super()`:
+
+- `_calculate_rewards`: extract and render every completion once; reward functions get `render_results=`.
+- `_generate_and_score_completions`: after TRL's batch is built, add per-completion teacher prompts (student prompt +
+  feedback) and credit weights, aligned with TRL's batch so its shuffling and splitting keep them paired.
+- `_compute_loss`: `grpo_weight * TRL's loss + distill_weight * credit-weighted divergence`, where the teacher is
+  the same model (same weights, same adapter) reading the longer prompt, under `no_grad`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from accelerate.utils import gather
+from trl import GRPOTrainer
+from trl.data_utils import is_conversational
+from trl.trainer.utils import pad
+
+from trl_visual_sdpo.config import VisualSDPOConfig
+from trl_visual_sdpo.credit import token_char_spans, token_weights
+from trl_visual_sdpo.extract import completion_text, extract_code
+from trl_visual_sdpo.feedback import build_teacher_prompt
+from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
+from trl_visual_sdpo.render.base import Renderer, RenderResult
+
+# Forward arguments of vision-language models that TRL keeps in its batch (the student's own images).
+_MULTIMODAL_KEYS = ("pixel_values", "image_grid_thw", "pixel_attention_mask", "image_sizes", "image_position_ids")
+_PER_TOKEN_MULTIMODAL_KEYS = ("token_type_ids", "mm_token_type_ids")
+
+
+@dataclass
+class _StepRenders:
+    """What the reward hook rendered, kept until the batch is assembled (one generation step)."""
+
+    prompts: list
+    texts: list[str]
+    code_offsets: list[int]
+    results: list[RenderResult]
+    completion_ids: list[list[int]]
+
+
+class VisualSDPOTrainer(GRPOTrainer):
+    """A drop-in [`~trl.GRPOTrainer`] that also distils render feedback into the policy's tokens.
+
+    Args:
+        renderer: the domain, e.g. `trl_visual_sdpo.render.chart.ChartRenderer()`: turns each completion's program
+            into a `RenderResult` (image, elements with their source lines, defects, rubric, or the error).
+        Everything else: exactly [`~trl.GRPOTrainer`]'s arguments, with `args` a [`VisualSDPOConfig`].
+
+    Example:
+
+    ```python
+    from trl_visual_sdpo import VisualSDPOConfig, VisualSDPOTrainer
+    from trl_visual_sdpo.render.chart import ChartRenderer
+    from trl_visual_sdpo.rewards import executability_reward, defect_free_reward
+
+    trainer = VisualSDPOTrainer(
+        model="Qwen/Qwen2.5-Coder-1.5B-Instruct",
+        reward_funcs=[executability_reward, defect_free_reward],
+        args=VisualSDPOConfig(output_dir="out", credit_alpha=1.0),
+        train_dataset=dataset,
+        renderer=ChartRenderer(),
+    )
+    trainer.train()
+    ```
+    """
+
+    _tag_names = ["trl", "grpo", "visual-sdpo"]
+    _name = "Visual-SDPO"
+
+    def __init__(
+        self,
+        model,
+        reward_funcs=None,
+        args: VisualSDPOConfig | None = None,
+        train_dataset=None,
+        eval_dataset=None,
+        processing_class=None,
+        reward_processing_classes=None,
+        callbacks=None,
+        optimizers=(None, None),
+        quantization_config=None,
+        peft_config=None,
+        tools=None,
+        rollout_func=None,
+        environment_factory=None,
+        renderer: Renderer | None = None,
+    ):
+        if args is None:
+            name = model if isinstance(model, str) else model.config._name_or_path
+            args = VisualSDPOConfig(f"{str(name).rstrip('/').split('/')[-1]}-Visual-SDPO")
+        if not isinstance(args, VisualSDPOConfig):
+            raise TypeError(
+                f"`args` is a {type(args).__name__}; VisualSDPOTrainer needs a VisualSDPOConfig. It accepts every "
+                "GRPOConfig field, so replace `GRPOConfig(...)` with `VisualSDPOConfig(...)`."
+            )
+        if renderer is None or not callable(getattr(renderer, "render_batch", None)):
+            raise ValueError(
+                "VisualSDPOTrainer needs `renderer=`, a domain renderer with a `render_batch(codes)` method, e.g. "
+                "`from trl_visual_sdpo.render.chart import ChartRenderer; renderer=ChartRenderer()`."
+            )
+        super().__init__(
+            model=model,
+            reward_funcs=reward_funcs,
+            args=args,
+            train_dataset=train_dataset,
+            eval_dataset=eval_dataset,
+            processing_class=processing_class,
+            reward_processing_classes=reward_processing_classes,
+            callbacks=callbacks,
+            optimizers=optimizers,
+            quantization_config=quantization_config,
+            peft_config=peft_config,
+            tools=tools,
+            rollout_func=rollout_func,
+            environment_factory=environment_factory,
+        )
+        if "image" in args.feedback_channels and not self._is_vlm:
+            raise ValueError(
+                "feedback_channels includes 'image' but the model's processing class is a text tokenizer, so the "
+                "teacher cannot see pictures. Use feedback_channels=['rubric'] or a vision-language model."
+            )
+        self.renderer = renderer
+        self._step_renders: _StepRenders | None = None
+        unwrapped = self.accelerator.unwrap_model(self.model)
+        forward = getattr(unwrapped, "get_base_model", lambda: unwrapped)().forward
+        self._accepts_logits_to_keep = "logits_to_keep" in inspect.signature(forward).parameters
+
+    # ------------------------------------------------------------------ rendering and rewards
+
+    def _calculate_rewards(self, inputs, prompts, completions, completion_ids_list):
+        texts = [completion_text(c) for c in completions]
+        languages = tuple(getattr(self.renderer, "code_languages", ()))
+        extracted = [extract_code(text, languages) for text in texts]
+        results = self.renderer.render_batch([code for code, _ in extracted])
+        for result, (code, _) in zip(results, extracted, strict=True):
+            result.code = code  # credit maps lines of exactly this string back to completion characters
+        self._step_renders = _StepRenders(
+            prompts, texts, [offset for _, offset in extracted], results, [list(ids) for ids in completion_ids_list]
+        )
+        self._log_render_stats(results)
+        # Reward functions receive every dataset column as a keyword argument, so the results travel as one.
+        inputs = [{**example, "render_results": result} for example, result in zip(inputs, results, strict=True)]
+        return super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
+
+    def _log_render_stats(self, results: list[RenderResult]) -> None:
+        mode = "train" if self.model.training else "eval"
+        local = torch.tensor(
+            [
+                [float(r.ok), float(len(r.defects)), float(r.seconds), float(r.ok and not r.defects)]
+                for r in results
+            ],
+            device=self.accelerator.device,
+        )
+        everyone = gather(local)
+        ok = everyone[:, 0]
+        self._metrics[mode]["render/exec_rate"].append(ok.mean().item())
+        executed = everyone[ok > 0]
+        self._metrics[mode]["render/defects_per_render"].append(executed[:, 1].mean().item() if len(executed) else 0.0)
+        self._metrics[mode]["render/flawless_rate"].append(everyone[:, 3].mean().item())
+        self._metrics[mode]["render/seconds"].append(everyone[:, 2].mean().item())
+        self._log_completion_extra("executed", [r.ok for r in results])
+        self._log_completion_extra("defects", [", ".join(d.kind for d in r.defects) for r in results])
+        self._log_completion_extra("error", [(r.error or "")[-200:] for r in results])
+
+    # ------------------------------------------------------------------ teacher inputs and credit
+
+    def _generate_and_score_completions(self, inputs):
+        output = super()._generate_and_score_completions(inputs)
+        step, self._step_renders = self._step_renders, None
+        if self.args.distill_weight == 0 or step is None:
+            return output
+        device = output["completion_ids"].device
+        width = output["completion_ids"].size(1)
+        weights = torch.ones(len(step.results), width, device=device)
+        credited = torch.zeros(len(step.results), width, device=device)
+        for i, result in enumerate(step.results):
+            spans = token_char_spans(self._tokenizer, step.completion_ids[i], step.texts[i])
+            w, c = token_weights(result, spans, step.texts[i], step.code_offsets[i], self.args.credit_alpha)
+            weights[i, : len(w)] = torch.tensor(w, device=device)
+            credited[i, : len(c)] = (torch.tensor(c, device=device) > 0).float()
+        skip_flawless = self.args.flawless_renders == "skip"
+        active = [0.0 if (skip_flawless and r.ok and not r.defects) else 1.0 for r in step.results]
+        output["distill_weights"] = weights
+        output["distill_active"] = torch.tensor(active, device=device)
+        output["teacher_prompts"] = [
+            build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars)
+            for prompt, result in zip(step.prompts, step.results, strict=True)
+        ]
+        mode = "train" if self.model.training else "eval"
+        mask = output["completion_mask"].float()
+        totals = gather(torch.stack([(credited * mask).sum(), (weights * mask).sum(), mask.sum()]).unsqueeze(0))
+        totals = totals.sum(0)
+        self._metrics[mode]["credit/credited_token_frac"].append((totals[0] / totals[2].clamp(min=1)).item())
+        self._metrics[mode]["credit/mean_token_weight"].append((totals[1] / totals[2].clamp(min=1)).item())
+        return output
+
+    # ------------------------------------------------------------------ loss
+
+    def _compute_loss(self, model, inputs):
+        mode = "train" if self.model.training else "eval"
+        if self.args.distill_weight == 0:
+            return super()._compute_loss(model, inputs)
+        # TRL scales its loss for gradient accumulation itself; the distillation term is scaled the same way.
+        normalizer = self.current_gradient_accumulation_steps if mode == "train" else 1.0
+        distill_loss = self._compute_distillation_loss(model, inputs)
+        loss = self.args.distill_weight * distill_loss / normalizer
+        if self.args.grpo_weight > 0:
+            grpo_loss = super()._compute_loss(model, inputs)
+            self._metrics[mode]["grpo/loss"].append(grpo_loss.item() * normalizer)
+            loss = loss + self.args.grpo_weight * grpo_loss
+        self._metrics[mode]["distill/loss"].append(distill_loss.item())
+        return loss
+
+    def _compute_distillation_loss(self, model, inputs) -> torch.Tensor:
+        """Credit-weighted divergence between the student and the feedback-reading teacher on the student's tokens."""
+        completion_ids, completion_mask = inputs["completion_ids"], inputs["completion_mask"]
+        mask = completion_mask * inputs["distill_active"].unsqueeze(1)
+        if "tool_mask" in inputs:
+            mask = mask * inputs["tool_mask"]
+        student_kwargs = {k: inputs[k] for k in _MULTIMODAL_KEYS + _PER_TOKEN_MULTIMODAL_KEYS if k in inputs}
+        student_logits = self._completion_logits(
+            model, inputs["prompt_ids"], inputs["prompt_mask"], completion_ids, completion_mask, **student_kwargs
+        )
+        teacher_ids, teacher_mask, teacher_kwargs = self._encode_teacher_prompts(inputs["teacher_prompts"])
+        with torch.no_grad():
+            teacher_logits = self._completion_logits(
+                model, teacher_ids, teacher_mask, completion_ids, completion_mask, **teacher_kwargs
+            )
+        per_token = chunked_per_token_divergence(
+            student_logits,
+            teacher_logits,
+            chunk_size=self.args.distill_chunk_size,
+            divergence=self.args.divergence,
+            top_k=self.args.distill_top_k,
+            jsd_beta=self.args.jsd_beta,
+        )
+        mode = "train" if self.model.training else "eval"
+        unweighted = weighted_masked_mean(per_token.detach(), torch.ones_like(per_token), mask)
+        self._metrics[mode]["distill/divergence"].append(self.accelerator.gather(unweighted).mean().item())
+        self._metrics[mode]["distill/active_frac"].append(
+            self.accelerator.gather(inputs["distill_active"]).mean().item()
+        )
+        return weighted_masked_mean(per_token, inputs["distill_weights"], mask)
+
+    def _encode_teacher_prompts(self, teacher_prompts: list[Any]) -> tuple[torch.Tensor, torch.Tensor, dict]:
+        """Tokenise teacher prompts exactly as TRL tokenises student prompts; left-pad them into a batch."""
+        device = self.accelerator.device
+        prompt_ids, _, multimodal = self._tokenize_prompts(teacher_prompts)
+        ids = [torch.tensor(p) for p in prompt_ids]
+        teacher_ids = pad(ids, padding_value=self._tokenizer.pad_token_id, padding_side="left").to(device)
+        teacher_mask = pad([torch.ones_like(p) for p in ids], padding_value=0, padding_side="left").to(device)
+        kwargs = {}
+        for key, value in multimodal.items():
+            if key in _PER_TOKEN_MULTIMODAL_KEYS:  # per-token fields come unpadded per prompt
+                value = pad([torch.as_tensor(v) for v in value], padding_value=0, padding_side="left")
+            kwargs[key] = value.to(device) if isinstance(value, torch.Tensor) else value
+        if not is_conversational({"prompt": teacher_prompts[0]}):
+            kwargs = {}
+        return teacher_ids, teacher_mask, kwargs
+
+    def _completion_logits(self, model, prompt_ids, prompt_mask, completion_ids, completion_mask, **kwargs):
+        """`(B, C, V)` temperature-scaled next-token logits at the completion positions of `prompt + completion`."""
+        input_ids = torch.cat([prompt_ids, completion_ids], dim=1)
+        attention_mask = torch.cat([prompt_mask, completion_mask], dim=1)
+        for key in _PER_TOKEN_MULTIMODAL_KEYS:  # TRL extends these over the completion already; teacher's are not
+            if key in kwargs and kwargs[key].size(1) == prompt_ids.size(1):
+                kwargs[key] = torch.cat([kwargs[key], kwargs[key].new_zeros(completion_ids.shape)], dim=1)
+        width = completion_ids.size(1)
+        if self._accepts_logits_to_keep:  # skip the prompt positions' logits: (B, P, V) can be huge
+            kwargs["logits_to_keep"] = width + 1
+        with self.accelerator.autocast():
+            logits = model(input_ids=input_ids, attention_mask=attention_mask, use_cache=False, **kwargs).logits
+        return logits[:, -width - 1 : -1, :] / self.temperature
