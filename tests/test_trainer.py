@@ -42,7 +42,7 @@ def scripted_rollout(texts):
     """A TRL rollout_func answering the k-th completion of a batch with texts[k]: deterministic programs."""
 
     def rollout(prompts, trainer):
-        tokenizer = trainer.processing_class
+        tokenizer = trainer._tokenizer
         prompt_ids = trainer._tokenize_prompts(prompts)[0]
         completion_ids = [
             tokenizer(texts[i % len(texts)], add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
@@ -227,3 +227,30 @@ def test_peft_lora_trains_only_the_adapter_and_teaches_with_it(tmp_path, tiny_te
         with trainer.model.disable_adapter():
             base = trainer._completion_logits(trainer.model, *args)
     assert not torch.allclose(with_adapter, base)  # the teacher pass runs through the trained adapter
+
+
+def test_image_channel_reaches_the_vision_language_teacher(tmp_path, tiny_vlm):
+    from PIL import Image
+
+    model, processor = tiny_vlm
+    trainer = VisualSDPOTrainer(
+        model=model, reward_funcs=[box_reward], args=_config(tmp_path, feedback_channels=["image", "rubric"]),
+        train_dataset=_dataset(), processing_class=processor, renderer=BoxRenderer(),
+        rollout_func=scripted_rollout(SCRIPT),
+    )
+    batch = _take(_batch(trainer), 0)
+    parts = batch["teacher_prompts"][0][-1]["content"]
+    images = [p["image"] for p in parts if p["type"] == "image"]
+    assert len(images) == 1 and images[0].size == (64, 64)  # the render of the student's own program
+    ids, mask, kwargs = trainer._encode_teacher_prompts(batch["teacher_prompts"])
+    assert "pixel_values" in kwargs
+    assert (ids == processor.tokenizer.convert_tokens_to_ids("<image>")).sum() > 0
+    args = (batch["completion_ids"], batch["completion_mask"])
+    with torch.no_grad():
+        seen = trainer._completion_logits(trainer.model, ids, mask, *args, **kwargs)
+        black = [dict(p, image=Image.new("RGB", (64, 64), "black")) if p["type"] == "image" else p for p in parts]
+        other_prompt = [[*batch["teacher_prompts"][0][:-1], {"role": "user", "content": black}]]
+        ids2, mask2, kwargs2 = trainer._encode_teacher_prompts(other_prompt)
+        changed = trainer._completion_logits(trainer.model, ids2, mask2, *args, **kwargs2)
+    assert not torch.allclose(seen, changed)  # the teacher really looks at the picture
+    assert trainer._compute_distillation_loss(trainer.model, batch).item() > 0

@@ -15,6 +15,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 from accelerate.utils import gather
 from trl import GRPOTrainer
@@ -259,7 +260,9 @@ class VisualSDPOTrainer(GRPOTrainer):
         for key, value in multimodal.items():
             if key in _PER_TOKEN_MULTIMODAL_KEYS:  # per-token fields come unpadded per prompt
                 value = pad([torch.as_tensor(v) for v in value], padding_value=0, padding_side="left")
-            kwargs[key] = value.to(device) if isinstance(value, torch.Tensor) else value
+            elif isinstance(value, list):  # an untensored processor output: one array per image
+                value = torch.as_tensor(np.stack([np.asarray(v) for v in value]))
+            kwargs[key] = torch.as_tensor(value).to(device)
         if not is_conversational({"prompt": teacher_prompts[0]}):
             kwargs = {}
         return teacher_ids, teacher_mask, kwargs

