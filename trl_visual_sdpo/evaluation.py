@@ -1,0 +1,75 @@
+"""Generate programs with a policy and summarise how their renders score: the before/after numbers of a run."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import torch
+from rich.progress import Progress
+
+from trl_visual_sdpo.extract import extract_code
+from trl_visual_sdpo.render.base import Renderer, RenderResult
+
+
+@torch.no_grad()
+def generate_completions(
+    model,
+    processing_class,
+    prompts: Sequence[list[dict[str, Any]]],
+    max_new_tokens: int = 256,
+    batch_size: int = 8,
+    description: str = "Generating",
+) -> list[str]:
+    """Greedy completions for conversational prompts, batched, with a progress bar.
+
+    Args:
+        model: a causal or image-text-to-text model.
+        processing_class: its tokenizer or processor (chat template included).
+        prompts: TRL-style conversational prompts (lists of messages, image parts allowed with a processor).
+        max_new_tokens: completion budget.
+        batch_size: prompts per `generate` call.
+    """
+    tokenizer = getattr(processing_class, "tokenizer", processing_class)
+    was_training = model.training
+    model.eval()
+    completions: list[str] = []
+    with Progress(transient=True) as progress:
+        task = progress.add_task(description, total=len(prompts))
+        for start in range(0, len(prompts), batch_size):
+            batch = list(prompts[start : start + batch_size])
+            inputs = processing_class.apply_chat_template(
+                batch,
+                add_generation_prompt=True,
+                tokenize=True,
+                return_dict=True,
+                return_tensors="pt",
+                padding=True,
+                padding_side="left",
+            ).to(model.device)
+            output = model.generate(
+                **inputs, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id
+            )
+            new_tokens = output[:, inputs["input_ids"].shape[1] :]
+            completions.extend(tokenizer.batch_decode(new_tokens, skip_special_tokens=True))
+            progress.advance(task, len(batch))
+    model.train(was_training)
+    return completions
+
+
+def render_completions(renderer: Renderer, completions: Sequence[str]) -> list[RenderResult]:
+    """Extract each completion's program and render them all (in parallel where the renderer allows)."""
+    languages = tuple(getattr(renderer, "code_languages", ()))
+    return renderer.render_batch([extract_code(c, languages)[0] for c in completions])
+
+
+def summarize_renders(results: Sequence[RenderResult]) -> dict[str, float]:
+    """Execution rate, defects per executed render, share of flawless renders and the mean rubric score."""
+    executed = [r for r in results if r.ok]
+    n = max(len(results), 1)
+    return {
+        "n": len(results),
+        "exec_rate": len(executed) / n,
+        "defects_per_render": sum(len(r.defects) for r in executed) / max(len(executed), 1),
+        "flawless_rate": sum(1 for r in executed if not r.defects) / n,
+        "rubric_overall": sum(r.rubric.get("overall", 0.0) for r in results) / n,
+    }
