@@ -9,6 +9,8 @@ from trl import GRPOConfig
 DIVERGENCES = ("reverse_kl", "forward_kl", "jsd")
 FEEDBACK_CHANNELS = ("image", "rubric")
 FLAWLESS_POLICIES = ("distil", "skip")
+TEACHER_KINDS = ("live", "ema", "frozen")
+DEMONSTRATION_MODES = ("off", "always", "on_failure")
 
 
 @dataclass
@@ -47,6 +49,21 @@ class VisualSDPOConfig(GRPOConfig):
             feedback, which confirms the program) or `"skip"` (no distillation loss on that rollout).
         max_error_chars (`int`, *optional*, defaults to `1200`):
             Longest error text the teacher reads; longer tracebacks keep their head and their tail.
+        demonstrations (`str`, *optional*, defaults to `"off"`):
+            Show the teacher the best sibling rollout of the same group (highest reward, then fewest defects; never
+            the rollout itself, and only one at least as good as it) with its rubric: `"off"`, `"always"`, or
+            `"on_failure"` (only when the rollout crashed or has defects).
+        teacher_model_kind (`str`, *optional*, defaults to `"live"`):
+            Teacher weights: `"live"` (the current student, the paper's weight-sharing teacher), `"ema"` (an
+            exponential moving average of the student; with LoRA only the adapter is averaged) or `"frozen"` (the
+            initial weights; with PEFT the adapter is simply disabled). See `trl_visual_sdpo.teacher` for memory.
+        teacher_update_rate (`float`, *optional*, defaults to `0.05`):
+            EMA rate: `teacher = (1 - rate) * teacher + rate * student` every `teacher_sync_steps` steps.
+        teacher_sync_steps (`int`, *optional*, defaults to `1`):
+            Optimizer steps between EMA updates.
+        distill_is_clip (`float` or `None`, *optional*, defaults to `None`):
+            Clip of the per-token ratio between the current student and the student that sampled the rollout, applied
+            to the distillation loss as in TRL's SDPO (only when TRL keeps old log-probs, i.e. off-policy steps).
     """
 
     distill_weight: float = field(
@@ -90,6 +107,24 @@ class VisualSDPOConfig(GRPOConfig):
         metadata={"help": "Longest error text given to the teacher (head and tail are kept)."},
     )
 
+    demonstrations: str = field(
+        default="off",
+        metadata={"help": "Best sibling rollout in the teacher context.", "choices": list(DEMONSTRATION_MODES)},
+    )
+    teacher_model_kind: str = field(
+        default="live",
+        metadata={"help": "Teacher weights: live student, EMA of the student, or frozen initial weights.",
+                  "choices": list(TEACHER_KINDS)},
+    )
+    teacher_update_rate: float = field(
+        default=0.05, metadata={"help": "EMA rate of the 'ema' teacher, in (0, 1]."}
+    )
+    teacher_sync_steps: int = field(default=1, metadata={"help": "Optimizer steps between EMA teacher updates."})
+    distill_is_clip: float | None = field(
+        default=None,
+        metadata={"help": "Clip of the current/sampling student ratio on the distillation loss; None = off."},
+    )
+
     def __post_init__(self):
         super().__post_init__()
         if isinstance(self.feedback_channels, str):  # a single channel from the command line
@@ -118,6 +153,16 @@ class VisualSDPOConfig(GRPOConfig):
             raise ValueError(f"`feedback_channels` is empty: give at least one of {FEEDBACK_CHANNELS}.")
         if self.flawless_renders not in FLAWLESS_POLICIES:
             raise ValueError(f"`flawless_renders` must be one of {FLAWLESS_POLICIES}, got {self.flawless_renders!r}.")
+        if self.demonstrations not in DEMONSTRATION_MODES:
+            raise ValueError(f"`demonstrations` must be one of {DEMONSTRATION_MODES}, got {self.demonstrations!r}.")
+        if self.teacher_model_kind not in TEACHER_KINDS:
+            raise ValueError(f"`teacher_model_kind` must be one of {TEACHER_KINDS}, got {self.teacher_model_kind!r}.")
+        if not 0.0 < self.teacher_update_rate <= 1.0:
+            raise ValueError(f"`teacher_update_rate` must be in (0, 1], got {self.teacher_update_rate}.")
+        if self.teacher_sync_steps < 1:
+            raise ValueError(f"`teacher_sync_steps` must be >= 1, got {self.teacher_sync_steps}.")
+        if self.distill_is_clip is not None and self.distill_is_clip <= 0:
+            raise ValueError(f"`distill_is_clip` must be > 0 or None (off), got {self.distill_is_clip}.")
         if self.max_error_chars < 80:
             raise ValueError(f"`max_error_chars` must be >= 80 so the teacher can read the error, got "
                              f"{self.max_error_chars}.")

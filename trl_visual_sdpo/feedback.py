@@ -29,6 +29,10 @@ RUBRIC_TEMPLATE = (
     "Scores (1 is best): {scores}\n"
     "Write the program again, fixing these problems."
 )
+DEMONSTRATION_TEMPLATE = (
+    "For comparison, another attempt at the same request {quality}:\n"
+    "```{language}\n{code}\n```"
+)
 CLEAN_TEMPLATE = (
     "An automatic review of the render of your previous program found no visual problems.\n"
     "Scores (1 is best): {scores}\n"
@@ -73,16 +77,35 @@ def rubric_text(result: RenderResult) -> str:
     )
 
 
-def feedback_text(result: RenderResult, channels: list[str], max_error_chars: int) -> str:
+def demonstration_text(demonstration: RenderResult, language: str) -> str:
+    """A sibling rollout shown to the teacher: its program and how its render scored."""
+    if demonstration.defects:
+        count = len(demonstration.defects)
+        problems = "\n".join(describe_defect(d, demonstration) for d in demonstration.defects)
+        quality = f"rendered with {count} problem{'s' if count > 1 else ''}:\n{problems}\nIts program was"
+    else:
+        quality = "rendered with no visual problems. Its program was"
+    return DEMONSTRATION_TEMPLATE.format(quality=quality, language=language, code=demonstration.code.strip())
+
+
+def feedback_text(
+    result: RenderResult,
+    channels: list[str],
+    max_error_chars: int,
+    demonstration: RenderResult | None = None,
+    language: str = "python",
+) -> str:
     """All the text the teacher reads about one rollout (the image, if any, is added separately)."""
+    demo = [demonstration_text(demonstration, language)] if demonstration is not None else []
     if not result.ok:
-        return CRASH_TEMPLATE.format(error=trim_error(result.error or "unknown error", max_error_chars))
+        crash = CRASH_TEMPLATE.format(error=trim_error(result.error or "unknown error", max_error_chars))
+        return "\n\n".join([crash, *demo])
     parts = []
     if "image" in channels and result.image_png:
         parts.append(IMAGE_INTRO)
     if "rubric" in channels:
         parts.append(rubric_text(result))
-    return "\n\n".join(parts)
+    return "\n\n".join(parts + demo)
 
 
 def render_image(result: RenderResult):
@@ -94,7 +117,14 @@ def render_image(result: RenderResult):
     return Image.open(io.BytesIO(result.image_png)).convert("RGB")
 
 
-def build_teacher_prompt(prompt: Any, result: RenderResult, channels: list[str], max_error_chars: int) -> Any:
+def build_teacher_prompt(
+    prompt: Any,
+    result: RenderResult,
+    channels: list[str],
+    max_error_chars: int,
+    demonstration: RenderResult | None = None,
+    language: str = "python",
+) -> Any:
     """The teacher's prompt for one rollout, in the same format as the student's prompt.
 
     Args:
@@ -103,12 +133,14 @@ def build_teacher_prompt(prompt: Any, result: RenderResult, channels: list[str],
         result: the render of the student's completion.
         channels: feedback channels (`"image"`, `"rubric"`).
         max_error_chars: longest error text shown.
+        demonstration: the render of a better sibling rollout to show after the feedback, if any.
+        language: fence language of the demonstration's program.
 
     Returns:
         The prompt with the feedback appended to its last user turn. The render travels as an image content part
         `{"type": "image", "image": PIL.Image}` (TRL's multimodal message format) when the image channel applies.
     """
-    text = feedback_text(result, channels, max_error_chars)
+    text = feedback_text(result, channels, max_error_chars, demonstration, language)
     image = render_image(result) if "image" in channels else None
     if isinstance(prompt, str):
         if image is not None:

@@ -20,7 +20,8 @@ import torch
 from accelerate.utils import gather
 from trl import GRPOTrainer
 from trl.data_utils import is_conversational
-from trl.trainer.utils import pad
+from trl.experimental.sdpo.loss_utils import apply_importance_sampling_clipping
+from trl.trainer.utils import pad, selective_log_softmax
 
 from trl_visual_sdpo.config import VisualSDPOConfig
 from trl_visual_sdpo.credit import token_char_spans, token_weights
@@ -28,6 +29,7 @@ from trl_visual_sdpo.extract import completion_text, extract_code
 from trl_visual_sdpo.feedback import build_teacher_prompt
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
 from trl_visual_sdpo.render.base import Renderer, RenderResult
+from trl_visual_sdpo.teacher import setup_teacher
 
 # Forward arguments of vision-language models that TRL keeps in its batch (the student's own images).
 _MULTIMODAL_KEYS = ("pixel_values", "image_grid_thw", "pixel_attention_mask", "image_sizes", "image_position_ids")
@@ -43,6 +45,8 @@ class _StepRenders:
     code_offsets: list[int]
     results: list[RenderResult]
     completion_ids: list[list[int]]
+    rewards: list[float] | None = None
+    """Weighted sum of the reward functions per completion (local to this process)."""
 
 
 class VisualSDPOTrainer(GRPOTrainer):
@@ -131,6 +135,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         unwrapped = self.accelerator.unwrap_model(self.model)
         forward = getattr(unwrapped, "get_base_model", lambda: unwrapped)().forward
         self._accepts_logits_to_keep = "logits_to_keep" in inspect.signature(forward).parameters
+        self.teacher_model, self._teacher_context = setup_teacher(self)
 
     # ------------------------------------------------------------------ rendering and rewards
 
@@ -147,7 +152,11 @@ class VisualSDPOTrainer(GRPOTrainer):
         self._log_render_stats(results)
         # Reward functions receive every dataset column as a keyword argument, so the results travel as one.
         inputs = [{**example, "render_results": result} for example, result in zip(inputs, results, strict=True)]
-        return super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
+        rewards_per_func = super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
+        start = self.accelerator.process_index * len(prompts)  # rewards come back gathered over processes
+        weighted = rewards_per_func * self.reward_weights.to(rewards_per_func.device).unsqueeze(0)
+        self._step_renders.rewards = weighted.nansum(dim=1)[start : start + len(prompts)].tolist()
+        return rewards_per_func
 
     def _log_render_stats(self, results: list[RenderResult]) -> None:
         mode = "train" if self.model.training else "eval"
@@ -189,17 +198,47 @@ class VisualSDPOTrainer(GRPOTrainer):
         active = [0.0 if (skip_flawless and r.ok and not r.defects) else 1.0 for r in step.results]
         output["distill_weights"] = weights
         output["distill_active"] = torch.tensor(active, device=device)
+        demonstrations = self._pick_demonstrations(step)
+        language = (tuple(getattr(self.renderer, "code_languages", ())) or ("",))[0]
         output["teacher_prompts"] = [
-            build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars)
-            for prompt, result in zip(step.prompts, step.results, strict=True)
+            build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo, language)
+            for prompt, result, demo in zip(step.prompts, step.results, demonstrations, strict=True)
         ]
         mode = "train" if self.model.training else "eval"
+        demo_share = torch.tensor([float(d is not None) for d in demonstrations], device=device)
+        self._metrics[mode]["teacher/demonstration_frac"].append(gather(demo_share).mean().item())
+        self._metrics[mode][f"teacher/{self.args.teacher_model_kind}"].append(1.0)
         mask = output["completion_mask"].float()
         totals = gather(torch.stack([(credited * mask).sum(), (weights * mask).sum(), mask.sum()]).unsqueeze(0))
         totals = totals.sum(0)
         self._metrics[mode]["credit/credited_token_frac"].append((totals[0] / totals[2].clamp(min=1)).item())
         self._metrics[mode]["credit/mean_token_weight"].append((totals[1] / totals[2].clamp(min=1)).item())
         return output
+
+    def _pick_demonstrations(self, step: _StepRenders) -> list[RenderResult | None]:
+        """Per rollout, the best other rollout of its group if it is at least as good, per `args.demonstrations`.
+
+        Groups are the `num_generations` consecutive completions of one prompt; a group split across processes
+        only sees its local part.
+        """
+        mode = self.args.demonstrations
+        if mode == "off":
+            return [None] * len(step.results)
+        size = self.num_generations if self.model.training else self.num_generations_eval
+        first = self.accelerator.process_index * len(step.results)
+
+        def score(j):
+            return (step.results[j].ok, step.rewards[j], -len(step.results[j].defects))
+
+        picks = []
+        for i, result in enumerate(step.results):
+            group = (first + i) // size
+            others = [j for j in range(len(step.results)) if j != i and (first + j) // size == group]
+            best = max(others, key=score, default=None)
+            wanted = mode == "always" or not result.ok or bool(result.defects)
+            good = best is not None and step.results[best].ok and score(best) >= score(i)
+            picks.append(step.results[best] if (wanted and good) else None)
+        return picks
 
     # ------------------------------------------------------------------ loss
 
@@ -229,9 +268,10 @@ class VisualSDPOTrainer(GRPOTrainer):
             model, inputs["prompt_ids"], inputs["prompt_mask"], completion_ids, completion_mask, **student_kwargs
         )
         teacher_ids, teacher_mask, teacher_kwargs = self._encode_teacher_prompts(inputs["teacher_prompts"])
-        with torch.no_grad():
+        teacher = model if self.teacher_model is None else self.teacher_model
+        with torch.no_grad(), self._teacher_context():
             teacher_logits = self._completion_logits(
-                model, teacher_ids, teacher_mask, completion_ids, completion_mask, **teacher_kwargs
+                teacher, teacher_ids, teacher_mask, completion_ids, completion_mask, **teacher_kwargs
             )
         per_token = chunked_per_token_divergence(
             student_logits,
@@ -241,6 +281,13 @@ class VisualSDPOTrainer(GRPOTrainer):
             top_k=self.args.distill_top_k,
             jsd_beta=self.args.jsd_beta,
         )
+        if self.args.distill_is_clip is not None and "old_per_token_logps" in inputs:
+            per_token = apply_importance_sampling_clipping(
+                per_token,
+                selective_log_softmax(student_logits, completion_ids),
+                inputs["old_per_token_logps"],
+                self.args.distill_is_clip,
+            )
         mode = "train" if self.model.training else "eval"
         unweighted = weighted_masked_mean(per_token.detach(), torch.ones_like(per_token), mask)
         self._metrics[mode]["distill/divergence"].append(self.accelerator.gather(unweighted).mean().item())

@@ -1,0 +1,77 @@
+"""Issue-9 options of the trainer: sibling demonstrations and the choice of teacher weights."""
+
+import torch
+
+from test_trainer import CLEAN, SCRIPT, _batch, _config, _dataset, _take, _trainer, scripted_rollout
+from toy_renderer import BoxRenderer, box_reward
+from trl_visual_sdpo import VisualSDPOTrainer
+
+
+def _user_text(batch, i):
+    return batch["teacher_prompts"][i][-1]["content"]
+
+
+def test_demonstration_is_the_groups_best_and_never_the_rollout_itself(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text, demonstrations="always")
+    batch = _batch(trainer)
+    clean_code = CLEAN.split("```python\n")[1].split("```")[0].strip()
+    for i in (0, 2, 3):  # overlap, crash, prose: the clean sibling (the group's best) is shown
+        assert "For comparison" in _user_text(batch, i) and clean_code in _user_text(batch, i)
+    assert "For comparison" not in _user_text(batch, 1)  # the best rollout is never shown itself
+    assert trainer._metrics["train"]["teacher/demonstration_frac"][-1] == 0.75
+
+
+def test_demonstrations_on_failure_only_and_off(tmp_path, tiny_text):
+    batch = _batch(_trainer(tmp_path, tiny_text, demonstrations="on_failure"))
+    assert ["For comparison" in _user_text(batch, i) for i in range(4)] == [True, False, True, True]
+    batch = _batch(_trainer(tmp_path, tiny_text))
+    assert not any("For comparison" in _user_text(batch, i) for i in range(4))
+
+
+def test_frozen_teacher_starts_equal_to_live_and_stays_frozen(tmp_path, tiny_text):
+    live = _trainer(tmp_path, tiny_text)
+    frozen = _trainer(tmp_path, tiny_text, teacher_model_kind="frozen")
+    batch = _take(_batch(live), 0)
+    _batch(frozen)
+    assert frozen.teacher_model is not None and live.teacher_model is None
+    same = frozen._compute_distillation_loss(frozen.model, batch).item()
+    assert same == live._compute_distillation_loss(live.model, batch).item()  # all options off == core
+    initial = {n: p.detach().clone() for n, p in frozen.teacher_model.named_parameters()}
+    frozen.train()
+    assert all(torch.equal(initial[n], p) for n, p in frozen.teacher_model.named_parameters())
+    assert not any(p.requires_grad for p in frozen.teacher_model.parameters())
+
+
+def test_ema_teacher_moves_by_the_configured_rate(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text, teacher_model_kind="ema", teacher_update_rate=0.25, max_steps=1)
+    teacher_before = {n: p.detach().clone() for n, p in trainer.teacher_model.named_parameters()}
+    trainer.train()
+    optimised = {id(p) for group in trainer.optimizer.param_groups for p in group["params"]}
+    assert not any(id(p) in optimised for p in trainer.teacher_model.parameters())
+    moved = 0
+    for (name, teacher), (_, student) in zip(trainer.teacher_model.named_parameters(),
+                                             trainer.model.named_parameters()):
+        expected = 0.75 * teacher_before[name] + 0.25 * student.detach()
+        assert torch.allclose(teacher, expected, atol=1e-6), name
+        moved += not torch.equal(teacher, teacher_before[name])
+    assert moved
+
+
+def test_ema_teacher_with_lora_averages_only_the_adapter(tmp_path, tiny_text):
+    from peft import LoraConfig
+
+    model, tokenizer = tiny_text
+    trainer = VisualSDPOTrainer(
+        model=model, reward_funcs=[box_reward], train_dataset=_dataset(), processing_class=tokenizer,
+        args=_config(tmp_path, max_steps=1, teacher_model_kind="ema", teacher_update_rate=0.5),
+        renderer=BoxRenderer(), rollout_func=scripted_rollout(SCRIPT),
+        peft_config=LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]),
+    )
+    trainer.train()
+    params = dict(trainer.model.named_parameters())
+    student_b = [n for n in params if "lora_B.default" in n]
+    assert student_b
+    for name in student_b:
+        teacher = params[name.replace(".default.", ".teacher.")]
+        assert torch.allclose(teacher, 0.5 * params[name].detach(), atol=1e-6)  # EMA from a zero adapter
+    assert trainer.teacher_model is None  # the base weights stay shared

@@ -1,0 +1,71 @@
+"""Which weights the teacher reads the feedback with.
+
+| `teacher_model_kind` | teacher weights                        | extra memory                                   |
+|----------------------|----------------------------------------|------------------------------------------------|
+| `live` (default)     | the student's current weights          | none (the paper's weight-sharing teacher)       |
+| `frozen` + PEFT      | the base model (adapter disabled)      | none                                           |
+| `frozen`             | a frozen copy of the initial model     | one copy of the weights (no grads, no optimizer) |
+| `ema` + LoRA         | an EMA copy of the adapter ("teacher") | two adapter copies (adapter + shadow weights)   |
+| `ema`                | an EMA copy of the whole model         | one copy of the weights                         |
+
+The EMA updates are TRL's own SDPO callbacks (`teacher_update_rate`, `teacher_sync_steps`).
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Callable, ContextManager
+
+from accelerate.utils import is_peft_model
+from trl.experimental.sdpo.teacher_sync import PEFTAdapterEMACallback, SyncTeacherModelCallback, is_pure_lora_training
+from trl.models import prepare_deepspeed, prepare_fsdp
+from trl.trainer.utils import create_model_from_path, get_config_model_id, use_adapter
+
+TEACHER_ADAPTER = "teacher"
+
+
+def _frozen_copy(trainer):
+    """A frozen copy of the initial model, built from its path like TRL's reference model (ZeRO-3 safe)."""
+    kwargs = dict(trainer.args.model_init_kwargs or {})
+    if trainer.args.distributed_state.distributed_type in ["MULTI_GPU", "DEEPSPEED"]:
+        kwargs["device_map"] = None
+    kwargs.setdefault("dtype", trainer.model.dtype)
+    kwargs.setdefault("attn_implementation", trainer.model.config._attn_implementation)
+    teacher = create_model_from_path(get_config_model_id(trainer.model.config), **kwargs)
+    teacher.requires_grad_(False)
+    teacher.eval()
+    if trainer.is_deepspeed_enabled:
+        return prepare_deepspeed(teacher, trainer.accelerator)
+    if trainer.is_fsdp_enabled:
+        return prepare_fsdp(teacher, trainer.accelerator)
+    return trainer.accelerator.prepare_model(teacher, evaluation_mode=True)
+
+
+def setup_teacher(trainer) -> tuple[object | None, Callable[[], ContextManager]]:
+    """Resolve `args.teacher_model_kind` into `(teacher_model, context)`.
+
+    `teacher_model` is None when the teacher is the student module itself (use the model `compute_loss` gets);
+    `context()` routes a forward of that module to the teacher's weights (an adapter switch) or does nothing.
+    """
+    kind = trainer.args.teacher_model_kind
+    if kind == "live":
+        return None, nullcontext
+    if is_peft_model(trainer.model):
+        model = trainer.accelerator.unwrap_model(trainer.model)
+        if kind == "frozen":
+            ref = "ref" if "ref" in model.peft_config else None  # TRL's copy when re-training an adapter
+            return None, lambda: use_adapter(model, adapter_name=ref)
+        if not is_pure_lora_training(trainer.model, trainer.accelerator):
+            raise ValueError("teacher_model_kind='ema' with PEFT needs pure LoRA training (only lora_ parameters "
+                             "trainable). Use teacher_model_kind='live' or 'frozen', or a LoRA adapter.")
+        trainer.add_callback(PEFTAdapterEMACallback(
+            model=trainer.model, teacher_adapter_name=TEACHER_ADAPTER, update_rate=trainer.args.teacher_update_rate,
+            sync_steps=trainer.args.teacher_sync_steps, accelerator=trainer.accelerator,
+        ))
+        return None, lambda: use_adapter(model, adapter_name=TEACHER_ADAPTER)
+    if kind == "frozen" and getattr(trainer, "ref_model", None) is not None:
+        return trainer.ref_model, nullcontext  # GRPO with beta > 0 already holds the frozen initial model
+    teacher = _frozen_copy(trainer)
+    if kind == "ema":
+        trainer.add_callback(SyncTeacherModelCallback(teacher_model=teacher, accelerator=trainer.accelerator))
+    return teacher, nullcontext
