@@ -58,7 +58,7 @@ def test_token_weights_with_a_real_tokenizer(smol_tokenizer):
     spans = token_char_spans(smol_tokenizer, ids, COMPLETION)
     offset = COMPLETION.index(PROGRAM)
     alpha = 2.0
-    weights, credits = token_weights(_result(), spans, COMPLETION, offset, alpha)
+    weights, credits, lines = token_weights(_result(), spans, COMPLETION, offset, alpha)
     assert len(weights) == len(ids)
     title_start, title_end = offset + PROGRAM.index("ax.set_title"), offset + PROGRAM.index("\nax.set_xlabel")
     expected = 1 + alpha / 3
@@ -71,6 +71,7 @@ def test_token_weights_with_a_real_tokenizer(smol_tokenizer):
         elif not visible or all(p < title_start or p >= title_end for p in visible):
             assert weight == 1.0, COMPLETION[start:end]
     assert seen_title_token
+    assert {line for line in lines if line is not None} <= {4, 5, 6, 7}
     # Prose before the fence and the fence itself are never credited.
     prose_tokens = [w for (s, e), w in zip(spans, weights) if e <= offset]
     assert prose_tokens and all(w == 1.0 for w in prose_tokens)

@@ -75,3 +75,29 @@ def test_ema_teacher_with_lora_averages_only_the_adapter(tmp_path, tiny_text):
         teacher = params[name.replace(".default.", ".teacher.")]
         assert torch.allclose(teacher, 0.5 * params[name].detach(), atol=1e-6)  # EMA from a zero adapter
     assert trainer.teacher_model is None  # the base weights stay shared
+
+
+def test_static_attribution_fallback_restores_credit_and_is_logged(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text, attribution_fallback="static", credit_alpha=2.0)
+    trainer.renderer = BoxRenderer(introspect=False)
+    batch = _batch(trainer)
+    assert batch["distill_weights"][0].max().item() == 1 + 2.0 * 500 / 2000  # same credit as with introspection
+    assert trainer._metrics["train"]["credit/layer_static_frac"][-1] == 1.0
+    assert trainer._metrics["train"]["credit/layer_runtime_frac"][-1] == 0.0
+
+
+def test_model_attribution_fallback_asks_the_policy(tmp_path, tiny_text, monkeypatch):
+    trainer = _trainer(tmp_path, tiny_text, attribution_fallback="model")
+    trainer.renderer = BoxRenderer(introspect=False)
+    questions = []
+    real_ask = trainer._ask_policy
+
+    def ask(question):
+        questions.append(question)
+        return real_ask(question)  # the tiny random policy answers nonsense: nothing gets attributed
+
+    monkeypatch.setattr(trainer, "_ask_policy", ask)
+    monkeypatch.setattr("trl_visual_sdpo.attribution.static_lines", lambda code, element: [])
+    batch = _batch(trainer)
+    assert questions and "LINES:" in questions[0]
+    assert batch["distill_weights"].max().item() == 1.0

@@ -17,8 +17,9 @@ class BoxRenderer:
     domain = "box"
     code_languages = ("python",)
 
-    def __init__(self):
+    def __init__(self, introspect: bool = True):
         self.calls = 0
+        self.introspect = introspect  # False: elements come without source lines, as from an uninstrumented library
 
     def render(self, code: str) -> RenderResult:
         self.calls += 1
@@ -33,7 +34,7 @@ class BoxRenderer:
             if match:
                 x0, y0, x1, y1 = (float(v) for v in match.groups()[1:])
                 elements.append(Element(id=match.group(1), kind="text", bbox=(x0, y0, x1, y1),
-                                        text=match.group(1), lines=[number]))
+                                        text=match.group(1), lines=[number] if self.introspect else []))
         if not elements:
             return RenderResult.failure("NameError: the program drew no box.", code=code)
         defects = []

@@ -11,6 +11,7 @@ FEEDBACK_CHANNELS = ("image", "rubric")
 FLAWLESS_POLICIES = ("distil", "skip")
 TEACHER_KINDS = ("live", "ema", "frozen")
 DEMONSTRATION_MODES = ("off", "always", "on_failure")
+ATTRIBUTION_FALLBACKS = ("off", "static", "model")
 
 
 @dataclass
@@ -64,6 +65,12 @@ class VisualSDPOConfig(GRPOConfig):
         distill_is_clip (`float` or `None`, *optional*, defaults to `None`):
             Clip of the per-token ratio between the current student and the student that sampled the rollout, applied
             to the distillation loss as in TRL's SDPO (only when TRL keeps old log-probs, i.e. off-policy steps).
+        attribution_fallback (`str`, *optional*, defaults to `"off"`):
+            For elements runtime introspection could not attribute to code: `"off"`, `"static"` (match their text and
+            colours to the program's literals) or `"model"` (static first, then ask the policy itself which lines
+            made them; see `trl_visual_sdpo.attribution`).
+        attribution_max_new_tokens (`int`, *optional*, defaults to `24`):
+            Answer budget of one model attribution query.
     """
 
     distill_weight: float = field(
@@ -125,6 +132,12 @@ class VisualSDPOConfig(GRPOConfig):
         metadata={"help": "Clip of the current/sampling student ratio on the distillation loss; None = off."},
     )
 
+    attribution_fallback: str = field(
+        default="off",
+        metadata={"help": "Attribution of elements introspection missed.", "choices": list(ATTRIBUTION_FALLBACKS)},
+    )
+    attribution_max_new_tokens: int = field(default=24, metadata={"help": "Tokens of one model attribution answer."})
+
     def __post_init__(self):
         super().__post_init__()
         if isinstance(self.feedback_channels, str):  # a single channel from the command line
@@ -163,6 +176,9 @@ class VisualSDPOConfig(GRPOConfig):
             raise ValueError(f"`teacher_sync_steps` must be >= 1, got {self.teacher_sync_steps}.")
         if self.distill_is_clip is not None and self.distill_is_clip <= 0:
             raise ValueError(f"`distill_is_clip` must be > 0 or None (off), got {self.distill_is_clip}.")
+        if self.attribution_fallback not in ATTRIBUTION_FALLBACKS:
+            raise ValueError(f"`attribution_fallback` must be one of {ATTRIBUTION_FALLBACKS}, got "
+                             f"{self.attribution_fallback!r}.")
         if self.max_error_chars < 80:
             raise ValueError(f"`max_error_chars` must be >= 80 so the teacher can read the error, got "
                              f"{self.max_error_chars}.")

@@ -13,7 +13,7 @@ import bisect
 from collections import defaultdict
 from typing import Sequence
 
-from trl_visual_sdpo.render.base import BBox, RenderResult
+from trl_visual_sdpo.render.base import ATTRIBUTION_RUNTIME, BBox, RenderResult
 
 
 def iou(a: BBox, b: BBox) -> float:
@@ -102,14 +102,27 @@ def token_char_spans(tokenizer, token_ids: Sequence[int], text: str) -> list[tup
     return spans
 
 
+def credited_line_layers(result: RenderResult) -> dict[int, str]:
+    """Line -> attribution layer (`runtime`, `static`, `model`) of the elements that credit the line's statement."""
+    spans = statement_spans(result.code)
+    layers: dict[int, str] = {}
+    for element in result.elements:
+        for line in element.lines:
+            first, last = spans.get(line, (line, line))
+            for covered in range(first, last + 1):
+                if layers.get(covered) != ATTRIBUTION_RUNTIME:  # runtime evidence wins over a fallback
+                    layers[covered] = element.attribution
+    return layers
+
+
 def token_weights(
     result: RenderResult,
     char_spans: Sequence[tuple[int, int]],
     completion: str,
     code_offset: int,
     alpha: float,
-) -> tuple[list[float], list[float]]:
-    """Distillation weight `1 + alpha * credit` and the raw credit of each completion token.
+) -> tuple[list[float], list[float], list[int | None]]:
+    """Distillation weight `1 + alpha * credit`, the raw credit and the credited line of each completion token.
 
     Args:
         result: the render of the code found in `completion`.
@@ -118,21 +131,24 @@ def token_weights(
         code_offset: where `result.code` starts inside `completion`.
         alpha: credit strength.
 
-    A token takes the highest credit of the lines its visible characters lie on; whitespace-only tokens and
-    tokens outside the code (prose, fences) get credit 0 and weight 1.
+    A token takes the highest credit of the lines its visible characters lie on (its credited line, None when
+    it has no credit); whitespace-only tokens and tokens outside the code (prose, fences) get credit 0, weight 1.
     """
     credit_by_line = line_credit(result)
     line_starts = [0] + [i + 1 for i, char in enumerate(result.code) if char == "\n"]
-    credits = []
+    credits, credited_lines = [], []
     code_end = code_offset + len(result.code)
     for start, end in char_spans:
-        credit = 0.0
+        credit, credited_line = 0.0, None
         if credit_by_line:
             lines = {
                 bisect.bisect_right(line_starts, pos - code_offset)
                 for pos in range(max(start, code_offset), min(end, code_end))
                 if not completion[pos].isspace()
             }
-            credit = max((credit_by_line.get(line, 0.0) for line in lines), default=0.0)
+            best = max(lines, key=lambda line: credit_by_line.get(line, 0.0), default=None)
+            if best is not None and credit_by_line.get(best, 0.0) > 0:
+                credit, credited_line = credit_by_line[best], best
         credits.append(credit)
-    return [1.0 + alpha * c for c in credits], credits
+        credited_lines.append(credited_line)
+    return [1.0 + alpha * c for c in credits], credits, credited_lines

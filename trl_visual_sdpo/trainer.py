@@ -21,15 +21,19 @@ from accelerate.utils import gather
 from trl import GRPOTrainer
 from trl.data_utils import is_conversational
 from trl.experimental.sdpo.loss_utils import apply_importance_sampling_clipping
+from trl.models import unwrap_model_for_generation
 from trl.trainer.utils import pad, selective_log_softmax
 
+from trl_visual_sdpo.attribution import ATTRIBUTION_MODEL, ATTRIBUTION_STATIC, attribute_missing_lines
 from trl_visual_sdpo.config import VisualSDPOConfig
-from trl_visual_sdpo.credit import token_char_spans, token_weights
+from trl_visual_sdpo.credit import credited_line_layers, token_char_spans, token_weights
 from trl_visual_sdpo.extract import completion_text, extract_code
 from trl_visual_sdpo.feedback import build_teacher_prompt
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
-from trl_visual_sdpo.render.base import Renderer, RenderResult
+from trl_visual_sdpo.render.base import ATTRIBUTION_RUNTIME, Renderer, RenderResult
 from trl_visual_sdpo.teacher import setup_teacher
+
+ATTRIBUTION_LAYERS = (ATTRIBUTION_RUNTIME, ATTRIBUTION_STATIC, ATTRIBUTION_MODEL)
 
 # Forward arguments of vision-language models that TRL keeps in its batch (the student's own images).
 _MULTIMODAL_KEYS = ("pixel_values", "image_grid_thw", "pixel_attention_mask", "image_sizes", "image_position_ids")
@@ -146,6 +150,9 @@ class VisualSDPOTrainer(GRPOTrainer):
         results = self.renderer.render_batch([code for code, _ in extracted])
         for result, (code, _) in zip(results, extracted, strict=True):
             result.code = code  # credit maps lines of exactly this string back to completion characters
+            if self.args.attribution_fallback != "off" and result.ok:
+                ask = self._ask_policy if self.args.attribution_fallback == "model" else None
+                attribute_missing_lines(result, ask)
         self._step_renders = _StepRenders(
             prompts, texts, [offset for _, offset in extracted], results, [list(ids) for ids in completion_ids_list]
         )
@@ -189,11 +196,16 @@ class VisualSDPOTrainer(GRPOTrainer):
         width = output["completion_ids"].size(1)
         weights = torch.ones(len(step.results), width, device=device)
         credited = torch.zeros(len(step.results), width, device=device)
+        layer_counts = torch.zeros(len(ATTRIBUTION_LAYERS), device=device)
         for i, result in enumerate(step.results):
             spans = token_char_spans(self._tokenizer, step.completion_ids[i], step.texts[i])
-            w, c = token_weights(result, spans, step.texts[i], step.code_offsets[i], self.args.credit_alpha)
+            w, c, lines = token_weights(result, spans, step.texts[i], step.code_offsets[i], self.args.credit_alpha)
             weights[i, : len(w)] = torch.tensor(w, device=device)
             credited[i, : len(c)] = (torch.tensor(c, device=device) > 0).float()
+            layers = credited_line_layers(result)
+            for line in lines:
+                if line is not None:
+                    layer_counts[ATTRIBUTION_LAYERS.index(layers.get(line, ATTRIBUTION_LAYERS[0]))] += 1
         skip_flawless = self.args.flawless_renders == "skip"
         active = [0.0 if (skip_flawless and r.ok and not r.defects) else 1.0 for r in step.results]
         output["distill_weights"] = weights
@@ -213,6 +225,9 @@ class VisualSDPOTrainer(GRPOTrainer):
         totals = totals.sum(0)
         self._metrics[mode]["credit/credited_token_frac"].append((totals[0] / totals[2].clamp(min=1)).item())
         self._metrics[mode]["credit/mean_token_weight"].append((totals[1] / totals[2].clamp(min=1)).item())
+        layer_counts = gather(layer_counts.unsqueeze(0)).sum(0)
+        for layer, count in zip(ATTRIBUTION_LAYERS, layer_counts):
+            self._metrics[mode][f"credit/layer_{layer}_frac"].append((count / layer_counts.sum().clamp(min=1)).item())
         return output
 
     def _pick_demonstrations(self, step: _StepRenders) -> list[RenderResult | None]:
@@ -239,6 +254,17 @@ class VisualSDPOTrainer(GRPOTrainer):
             good = best is not None and step.results[best].ok and score(best) >= score(i)
             picks.append(step.results[best] if (wanted and good) else None)
         return picks
+
+    @torch.no_grad()
+    def _ask_policy(self, question: str) -> str:
+        """One greedy answer of the policy itself, for the model attribution layer."""
+        messages = [{"role": "user", "content": question}]
+        ids = self._tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+                                                  return_dict=True).to(self.accelerator.device)
+        with unwrap_model_for_generation(self.model_wrapped, self.accelerator) as model:
+            out = model.generate(**ids, max_new_tokens=self.args.attribution_max_new_tokens, do_sample=False,
+                                 pad_token_id=self._tokenizer.pad_token_id)
+        return self._tokenizer.decode(out[0, ids["input_ids"].shape[1] :], skip_special_tokens=True)
 
     # ------------------------------------------------------------------ loss
 
