@@ -193,7 +193,26 @@ class VisualSDPOTrainer(GRPOTrainer):
         if self.args.distill_weight == 0 or step is None:
             return output
         device = output["completion_ids"].device
-        width = output["completion_ids"].size(1)
+        weights = self._credit_weights(step, output["completion_ids"].size(1), output["completion_mask"])
+        skip_flawless = self.args.flawless_renders == "skip"
+        active = [0.0 if (skip_flawless and r.ok and not r.defects) else 1.0 for r in step.results]
+        demonstrations = self._pick_demonstrations(step)
+        language = (tuple(getattr(self.renderer, "code_languages", ())) or ("",))[0]
+        output["distill_weights"] = weights
+        output["distill_active"] = torch.tensor(active, device=device)
+        output["teacher_prompts"] = [
+            build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo, language)
+            for prompt, result, demo in zip(step.prompts, step.results, demonstrations, strict=True)
+        ]
+        mode = "train" if self.model.training else "eval"
+        demo_share = torch.tensor([float(d is not None) for d in demonstrations], device=device)
+        self._metrics[mode]["teacher/demonstration_frac"].append(gather(demo_share).mean().item())
+        self._metrics[mode][f"teacher/{self.args.teacher_model_kind}"].append(1.0)
+        return output
+
+    def _credit_weights(self, step: _StepRenders, width: int, completion_mask: torch.Tensor) -> torch.Tensor:
+        """`(B, C)` distillation weights `1 + alpha * credit` of the completion tokens; logs credit statistics."""
+        device = completion_mask.device
         weights = torch.ones(len(step.results), width, device=device)
         credited = torch.zeros(len(step.results), width, device=device)
         layer_counts = torch.zeros(len(ATTRIBUTION_LAYERS), device=device)
@@ -203,24 +222,10 @@ class VisualSDPOTrainer(GRPOTrainer):
             weights[i, : len(w)] = torch.tensor(w, device=device)
             credited[i, : len(c)] = (torch.tensor(c, device=device) > 0).float()
             layers = credited_line_layers(result)
-            for line in lines:
-                if line is not None:
-                    layer_counts[ATTRIBUTION_LAYERS.index(layers.get(line, ATTRIBUTION_LAYERS[0]))] += 1
-        skip_flawless = self.args.flawless_renders == "skip"
-        active = [0.0 if (skip_flawless and r.ok and not r.defects) else 1.0 for r in step.results]
-        output["distill_weights"] = weights
-        output["distill_active"] = torch.tensor(active, device=device)
-        demonstrations = self._pick_demonstrations(step)
-        language = (tuple(getattr(self.renderer, "code_languages", ())) or ("",))[0]
-        output["teacher_prompts"] = [
-            build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo, language)
-            for prompt, result, demo in zip(step.prompts, step.results, demonstrations, strict=True)
-        ]
+            for line in filter(None, lines):
+                layer_counts[ATTRIBUTION_LAYERS.index(layers.get(line, ATTRIBUTION_RUNTIME))] += 1
         mode = "train" if self.model.training else "eval"
-        demo_share = torch.tensor([float(d is not None) for d in demonstrations], device=device)
-        self._metrics[mode]["teacher/demonstration_frac"].append(gather(demo_share).mean().item())
-        self._metrics[mode][f"teacher/{self.args.teacher_model_kind}"].append(1.0)
-        mask = output["completion_mask"].float()
+        mask = completion_mask.float()
         totals = gather(torch.stack([(credited * mask).sum(), (weights * mask).sum(), mask.sum()]).unsqueeze(0))
         totals = totals.sum(0)
         self._metrics[mode]["credit/credited_token_frac"].append((totals[0] / totals[2].clamp(min=1)).item())
@@ -228,7 +233,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         layer_counts = gather(layer_counts.unsqueeze(0)).sum(0)
         for layer, count in zip(ATTRIBUTION_LAYERS, layer_counts):
             self._metrics[mode][f"credit/layer_{layer}_frac"].append((count / layer_counts.sum().clamp(min=1)).item())
-        return output
+        return weights
 
     def _pick_demonstrations(self, step: _StepRenders) -> list[RenderResult | None]:
         """Per rollout, the best other rollout of its group if it is at least as good, per `args.demonstrations`.
