@@ -133,15 +133,13 @@ def test_weak_isolation_warns_once_and_says_what_is_missing():
 
 
 def test_a_dead_worker_is_reported_and_replaced(sandbox):
-    import signal
-
     result = {}
     thread = threading.Thread(target=lambda: result.setdefault("outcome", run(sandbox, "nap", seconds=2)))
     thread.start()
     time.sleep(0.5)
     busy = [w for w in sandbox._workers if w.alive()]
     for worker in busy:
-        os.killpg(worker.process.pid, signal.SIGKILL)  # as if the program had brought its worker down
+        worker.close()  # kill the worker's whole tree, as if the program had brought its worker down
     thread.join()
     assert not result["outcome"].ok and "worker died" in result["outcome"].error
     assert run(sandbox, "echo", value=2).ok

@@ -310,6 +310,20 @@ def _warn_once(message: str) -> None:
         logger.warning(message)
 
 
+def _descendants(pid: int) -> list[int]:
+    """All descendants of `pid`, parents before children (from /proc's children lists)."""
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            continue
+        found += [int(c) for c in children]
+        frontier += [int(c) for c in children]
+    return found
+
+
 class _Worker:
     def __init__(self, command: list[str], env: dict | None, setup: dict):
         self.process = subprocess.Popen(
@@ -323,10 +337,13 @@ class _Worker:
         return self.process.poll() is None
 
     def close(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        # bwrap starts the worker in a new session inside a new PID namespace, so killing bwrap's own process
+        # group would miss it: kill the whole tree, deepest first.
+        for pid in [*reversed(_descendants(self.process.pid)), self.process.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         self.process.wait()
 
 
