@@ -127,6 +127,14 @@ def _recv(stream) -> Any:
 # ---------------------------------------------------------------------------------------------- worker side
 
 
+def _mapped_bytes() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def _run_child(target: str, payload: dict, limits: dict, write_fd: int, workdir: str) -> None:
     """In the forked child: drop privileges, limit, run, report, exit. Never returns."""
     try:
@@ -139,7 +147,9 @@ def _run_child(target: str, payload: dict, limits: dict, write_fd: int, workdir:
             os.setuid(_NOBODY)
         mb = 1024 * 1024
         resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 1))
-        resource.setrlimit(resource.RLIMIT_AS, (limits["memory_mb"] * mb, limits["memory_mb"] * mb))
+        # The budget is on top of what the warm worker already maps (libraries, thread arenas).
+        address_space = _mapped_bytes() + limits["memory_mb"] * mb
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_size_mb"] * mb, limits["file_size_mb"] * mb))
         resource.setrlimit(resource.RLIMIT_NPROC, (limits["max_processes"], limits["max_processes"]))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -265,9 +275,18 @@ def _bwrap_command(config: SandboxConfig) -> list[str]:
     # The interpreter and its libraries may live under a hidden directory (pyenv in the home, a venv in the
     # project): re-expose exactly those, read-only.
     exposed = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(), site.getusersitepackages()}
+    made: set[str] = set()
     for path in sorted(p for p in exposed if p and os.path.isdir(p)):
-        if any(path == h or path.startswith(h + "/") for h in hidden) and not path.startswith(str(_PACKAGE_DIR)):
-            cmd += ["--ro-bind", path, path]
+        root = next((h for h in hidden if path.startswith(h + "/")), None)
+        if root is None or path.startswith(str(_PACKAGE_DIR)):
+            continue
+        # Mount points bwrap creates inside the empty directory would be private (0700) and untraversable for
+        # the unprivileged job user: create them world-traversable first.
+        for parent in reversed(Path(path).parents):
+            if str(parent).startswith(root + "/") and str(parent) not in made:
+                made.add(str(parent))
+                cmd += ["--perms", "0755", "--dir", str(parent)]
+        cmd += ["--ro-bind", path, path]
     cmd += ["--ro-bind", str(_PACKAGE_DIR), f"{_PACKAGE_MOUNT}/trl_visual_sdpo"]
     for source, target in config.ro_binds.items():
         cmd += ["--ro-bind", source, target]
@@ -289,6 +308,8 @@ def _job_env(config: SandboxConfig, package_root: str) -> dict[str, str]:
         "XDG_CACHE_HOME": "/tmp/.cache",
         "PYTHONPATH": package_root,
         "PYTHONDONTWRITEBYTECODE": "1",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
         **config.env,
     }
 
@@ -356,6 +377,9 @@ class Sandbox:
         self._lock = threading.Lock()
         self._started = False
         self._workers: list[_Worker] = []
+        # bwrap's --die-with-parent fires when the *thread* that started it ends, so workers are always started
+        # from these long-lived threads, never from short-lived ones.
+        self._spawner = ThreadPoolExecutor(max_workers=self.config.num_workers, thread_name_prefix="sandbox-spawn")
         self.isolation = self._resolve_isolation()
         atexit.register(self.close)
 
@@ -399,11 +423,14 @@ class Sandbox:
         return _Worker(command, env=env, setup=self._setup())
 
     def _ensure_started(self) -> None:
+        """Start every worker at once, in parallel, on first use."""
         with self._lock:
-            if not self._started:
-                for _ in range(self.config.num_workers):
-                    self._idle.put(None)  # a slot; the worker starts lazily in the thread that takes it
-                self._started = True
+            if self._started:
+                return
+            for worker in self._spawner.map(lambda _: self._start_worker(), range(self.config.num_workers)):
+                self._workers.append(worker)
+                self._idle.put(worker)
+            self._started = True
 
     def run(self, target: str, payload: dict, timeout_s: float | None = None) -> SandboxOutcome:
         """Run `target` ("module:function", called as `function(payload) -> dict`) in a fresh sandboxed child."""
@@ -412,7 +439,7 @@ class Sandbox:
         start = time.monotonic()
         try:
             if worker is None or not worker.alive():
-                worker = self._start_worker()
+                worker = self._spawner.submit(self._start_worker).result()
                 self._workers.append(worker)
             limits = {"timeout_s": timeout_s} if timeout_s is not None else {}
             _send(worker.process.stdin, (target, payload, limits))
@@ -439,6 +466,7 @@ class Sandbox:
         for worker in self._workers:
             worker.close()
         self._workers.clear()
+        self._spawner.shutdown(wait=False)
 
     def __enter__(self) -> "Sandbox":
         return self

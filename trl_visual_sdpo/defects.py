@@ -1,0 +1,192 @@
+"""Visual defects from elements: pure geometry and colour, shared by every domain (no plotting library here).
+
+Input: `Element`s with boxes in image pixels (top-left origin) and the canvas size. Conventions read from
+`Element.kind` and `Element.meta`:
+- kind `"text"` (meta `role`: "tick", "title", "label", "legend_text", "annotation", ...), `"legend"`, `"axes"`,
+  and data kinds `"line"`, `"patch"`, `"collection"`, `"image"` with `meta["data"] = True`;
+- `meta["background"]`: the colour a text is drawn on; `meta["points"]`: sampled pixel points of a line;
+- `meta["font_pt"]`: font size in points; `meta["container"]`: id of the element a text must stay inside.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Sequence
+
+from trl_visual_sdpo.render.base import (
+    CLIPPED_TEXT,
+    DATA_OVERLAP,
+    LOW_CONTRAST,
+    MISALIGNED,
+    OUT_OF_CANVAS,
+    OVERFLOW,
+    SMALL_TEXT,
+    TEXT_OVERLAP,
+    BBox,
+    Defect,
+    Element,
+)
+
+MIN_OVERLAP_PX = 4.0
+ALIGN_TOLERANCE_PX = 8.0
+SMALL_TEXT_PT = 6.0
+
+
+def area(box: BBox) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def intersection(a: BBox, b: BBox) -> BBox:
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+
+
+def _label(element: Element) -> str:
+    return repr(element.text) if element.text else f"the {element.kind}"
+
+
+def relative_luminance(hex_color: str) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour `#rrggbb`."""
+    channels = [int(hex_color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.x contrast ratio `(L1 + 0.05) / (L2 + 0.05)`, from 1 (same colour) to 21 (black on white)."""
+    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _texts(elements: Sequence[Element]) -> list[Element]:
+    return [e for e in elements if e.kind == "text" and (e.text or "").strip() and area(e.bbox) > 0]
+
+
+def text_overlaps(elements: Sequence[Element]) -> list[Defect]:
+    defects = []
+    for a, b in combinations(_texts(elements), 2):
+        box = intersection(a.bbox, b.bbox)
+        overlap = area(box)
+        if overlap >= MIN_OVERLAP_PX:
+            severity = min(1.0, overlap / min(area(a.bbox), area(b.bbox)))
+            defects.append(Defect(TEXT_OVERLAP, box, severity, [a.id, b.id],
+                                  f"Text {_label(a)} overlaps text {_label(b)}."))
+    return defects
+
+
+def _covers_data(box: BBox, data: Element) -> float:
+    """Share of a data element hidden under `box`: by its sampled points for lines, by area otherwise."""
+    points = data.meta.get("points")
+    if points:
+        inside = sum(1 for x, y in points if box[0] <= x <= box[2] and box[1] <= y <= box[3])
+        return inside / len(points)
+    return area(intersection(box, data.bbox)) / max(area(data.bbox), 1e-9)
+
+
+def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
+    """Text drawn over data, and legends covering data."""
+    data = [e for e in elements if e.meta.get("data")]
+    covers = [e for e in elements if e.kind == "legend" or
+              (e.kind == "text" and e.meta.get("role") in ("annotation", "text", "title", "label") and e.text)]
+    defects = []
+    for cover in covers:
+        for item in data:
+            if cover.meta.get("axes") is not None and item.meta.get("axes") not in (None, cover.meta.get("axes")):
+                continue
+            share = _covers_data(cover.bbox, item)
+            if share > 0.02 and area(intersection(cover.bbox, item.bbox)) >= MIN_OVERLAP_PX:
+                what = "The legend" if cover.kind == "legend" else f"Text {_label(cover)}"
+                defects.append(Defect(DATA_OVERLAP, intersection(cover.bbox, item.bbox), min(1.0, share),
+                                      [cover.id, item.id], f"{what} covers data ({item.kind}{' ' + repr(item.text) if item.text else ''})."))
+    return defects
+
+
+def _outside_share(box: BBox, size: tuple[int, int]) -> float:
+    inside = area(intersection(box, (0, 0, size[0], size[1])))
+    return 1.0 - inside / max(area(box), 1e-9)
+
+
+def clipped_or_outside(elements: Sequence[Element], size: tuple[int, int]) -> list[Defect]:
+    """Text cut by the canvas edge, and other content (legends, axes) partly or wholly off the canvas."""
+    defects = []
+    for element in elements:
+        if area(element.bbox) <= 0 or element.kind not in ("text", "legend", "axes"):
+            continue
+        if element.kind == "text" and not (element.text or "").strip():
+            continue
+        share = _outside_share(element.bbox, size)
+        if share > 0.01:
+            kind = CLIPPED_TEXT if element.kind == "text" else OUT_OF_CANVAS
+            verb = "is cut off by the image edge" if kind == CLIPPED_TEXT else "lies outside the image"
+            defects.append(Defect(kind, element.bbox, min(1.0, share), [element.id],
+                                  f"{_label(element).capitalize()} {verb} ({share:.0%} outside)."))
+    return defects
+
+
+def low_contrast(elements: Sequence[Element]) -> list[Defect]:
+    """Text below WCAG AA contrast: 4.5:1, or 3:1 for large text (>= 18 pt, or >= 14 pt bold)."""
+    defects = []
+    for text in _texts(elements):
+        foreground, background = text.colors.get("color"), text.meta.get("background")
+        if not foreground or not background:
+            continue
+        size = text.meta.get("font_pt", 12.0)
+        large = size >= 18 or (size >= 14 and text.meta.get("bold"))
+        needed = 3.0 if large else 4.5
+        ratio = contrast_ratio(foreground, background)
+        if ratio < needed:
+            defects.append(Defect(LOW_CONTRAST, text.bbox, min(1.0, (needed - ratio) / (needed - 1)), [text.id],
+                                  f"Text {_label(text)} has contrast {ratio:.2f}:1 against its background "
+                                  f"(needs {needed:.1f}:1)."))
+    return defects
+
+
+def misaligned(elements: Sequence[Element], kind: str = "axes", tolerance: float = ALIGN_TOLERANCE_PX) -> list[Defect]:
+    """Siblings (e.g. subplot axes) whose edges are nearly but not exactly aligned."""
+    items = [e for e in elements if e.kind == kind and area(e.bbox) > 0]
+    defects = []
+    for a, b in combinations(items, 2):
+        for edge, name in ((0, "left"), (1, "top"), (2, "right"), (3, "bottom")):
+            gap = abs(a.bbox[edge] - b.bbox[edge])
+            if 0.5 < gap <= tolerance:
+                box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
+                       max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+                defects.append(Defect(MISALIGNED, box, gap / tolerance, [a.id, b.id],
+                                      f"The {name} edges of two {kind} elements are {gap:.0f} px apart; align them."))
+                break
+    return defects
+
+
+def overflow(elements: Sequence[Element]) -> list[Defect]:
+    """Text extending beyond the element it belongs in (`meta["container"]`), for boxes of pages and slides."""
+    by_id = {e.id: e for e in elements}
+    defects = []
+    for text in _texts(elements):
+        container = by_id.get(text.meta.get("container"))
+        if container is None:
+            continue
+        outside = 1.0 - area(intersection(text.bbox, container.bbox)) / max(area(text.bbox), 1e-9)
+        if outside > 0.01:
+            defects.append(Defect(OVERFLOW, text.bbox, min(1.0, outside), [text.id, container.id],
+                                  f"Text {_label(text)} overflows its {container.kind} ({outside:.0%} outside)."))
+    return defects
+
+
+def small_text(elements: Sequence[Element], minimum_pt: float = SMALL_TEXT_PT) -> list[Defect]:
+    return [
+        Defect(SMALL_TEXT, t.bbox, min(1.0, (minimum_pt - t.meta["font_pt"]) / minimum_pt), [t.id],
+               f"Text {_label(t)} is {t.meta['font_pt']:.1f} pt, below the readable {minimum_pt:.0f} pt.")
+        for t in _texts(elements) if t.meta.get("font_pt") is not None and t.meta["font_pt"] < minimum_pt
+    ]
+
+
+def find_defects(elements: Sequence[Element], size: tuple[int, int]) -> list[Defect]:
+    """Every check, in a stable order."""
+    return [
+        *text_overlaps(elements),
+        *data_overlaps(elements),
+        *clipped_or_outside(elements, size),
+        *low_contrast(elements),
+        *misaligned(elements),
+        *overflow(elements),
+        *small_text(elements),
+    ]
