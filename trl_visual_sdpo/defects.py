@@ -93,10 +93,14 @@ def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
             if cover.meta.get("axes") is not None and item.meta.get("axes") not in (None, cover.meta.get("axes")):
                 continue
             share = _covers_data(cover.bbox, item)
-            if share > 0.02 and area(intersection(cover.bbox, item.bbox)) >= MIN_OVERLAP_PX:
+            big_enough = item.meta.get("points") or area(intersection(cover.bbox, item.bbox)) >= MIN_OVERLAP_PX
+            if share > 0.02 and big_enough:
                 what = "The legend" if cover.kind == "legend" else f"Text {_label(cover)}"
-                defects.append(Defect(DATA_OVERLAP, intersection(cover.bbox, item.bbox), min(1.0, share),
-                                      [cover.id, item.id], f"{what} covers data ({item.kind}{' ' + repr(item.text) if item.text else ''})."))
+                box = intersection(cover.bbox, item.bbox)
+                if area(box) <= 0:  # a flat line: the region is the cover's own box
+                    box = cover.bbox
+                defects.append(Defect(DATA_OVERLAP, box, min(1.0, share), [cover.id, item.id],
+                                      f"{what} covers data ({item.kind} drawn under it)."))
     return defects
 
 

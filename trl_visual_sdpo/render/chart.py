@@ -166,7 +166,7 @@ def _elements(fig, renderer) -> list[Element]:
             extent = artist.get_window_extent(renderer)
         except (RuntimeError, TypeError, ValueError, AttributeError):
             continue
-        if not all(math.isfinite(v) for v in extent.extents) or extent.width <= 0 or extent.height <= 0:
+        if not all(math.isfinite(v) for v in extent.extents) or (extent.width <= 0 and extent.height <= 0):
             continue
         lines = set(getattr(artist, "_tvs_lines", ()))
         if isinstance(parent, Tick):  # created while drawing: credit whoever set up its axis
