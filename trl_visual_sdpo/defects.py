@@ -61,13 +61,54 @@ def _texts(elements: Sequence[Element]) -> list[Element]:
     return [e for e in elements if e.kind == "text" and (e.text or "").strip() and area(e.bbox) > 0]
 
 
+def _polygon_area(points: Sequence[tuple[float, float]]) -> float:
+    if len(points) < 3:
+        return 0.0
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, [*points[1:], points[0]]))) / 2
+
+
+def _clip(subject: list[tuple[float, float]], clip: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sutherland-Hodgman: the part of polygon `subject` inside convex polygon `clip` (same orientation)."""
+    sign = 1 if sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(clip, [*clip[1:], clip[0]])) > 0 else -1
+    for (ax, ay), (bx, by) in zip(clip, [*clip[1:], clip[0]]):
+        def inside(p):
+            return sign * ((bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax)) >= 0
+
+        def cross(p, q):
+            dx, dy = q[0] - p[0], q[1] - p[1]
+            denom = (bx - ax) * dy - (by - ay) * dx
+            t = ((ax - p[0]) * dy - (ay - p[1]) * dx) / denom if denom else 0.0
+            return (ax + t * (bx - ax), ay + t * (by - ay))
+
+        points, subject = subject, []
+        for p, q in zip(points, [*points[1:], points[0]] if points else []):
+            if inside(q):
+                if not inside(p):
+                    subject.append(cross(p, q))
+                subject.append(q)
+            elif inside(p):
+                subject.append(cross(p, q))
+    return subject
+
+
+def _footprint(element: Element) -> list[tuple[float, float]]:
+    """The element's outline: its rotated rectangle when it has one (`meta["quad"]`), else its box."""
+    if element.meta.get("quad"):
+        return [tuple(p) for p in element.meta["quad"]]
+    x0, y0, x1, y1 = element.bbox
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
 def text_overlaps(elements: Sequence[Element]) -> list[Defect]:
     defects = []
     for a, b in combinations(_texts(elements), 2):
         box = intersection(a.bbox, b.bbox)
-        overlap = area(box)
+        if area(box) <= 0:
+            continue
+        overlap = _polygon_area(_clip(_footprint(a), _footprint(b))) if (a.meta.get("quad") or b.meta.get(
+            "quad")) else area(box)
         if overlap >= MIN_OVERLAP_PX:
-            severity = min(1.0, overlap / min(area(a.bbox), area(b.bbox)))
+            severity = min(1.0, overlap / min(_polygon_area(_footprint(a)), _polygon_area(_footprint(b))))
             defects.append(Defect(TEXT_OVERLAP, box, severity, [a.id, b.id],
                                   f"Text {_label(a)} overlaps text {_label(b)}."))
     return defects

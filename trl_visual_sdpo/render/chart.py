@@ -124,6 +124,18 @@ def _kind_and_role(artist, axes_list) -> tuple[str, str | None]:
     return artist.__class__.__name__.lower(), None
 
 
+def _rotated_quad(text, extent, renderer, height) -> list[tuple[float, float]]:
+    """Corners (image pixels) of a rotated text's own rectangle; its axis-aligned box overstates its footprint."""
+    rotation = text.get_rotation()
+    text.set_rotation(0)
+    upright = text.get_window_extent(renderer)
+    text.set_rotation(rotation)
+    cx, cy = (extent.x0 + extent.x1) / 2, height - (extent.y0 + extent.y1) / 2
+    w, h, angle = upright.width / 2, upright.height / 2, math.radians(rotation)
+    cos, sin = math.cos(angle), math.sin(angle)
+    return [(cx + dx * cos - dy * sin, cy - (dx * sin + dy * cos)) for dx, dy in ((-w, -h), (w, -h), (w, h), (-w, h))]
+
+
 def _walk(artist, parent=None, seen=None):
     """Every artist under `artist` with its parent (tick labels need their Tick and Axis)."""
     seen = set() if seen is None else seen
@@ -148,9 +160,15 @@ def _elements(fig, renderer) -> list[Element]:
             text._tvs_in_legend = True
     elements = []
     axis_of = {}
+    drawn_ticks = set()  # ticks outside the view limits exist but are not drawn
+    for ax in axes_list:
+        for axis in (ax.xaxis, ax.yaxis):
+            drawn_ticks |= {id(tick) for tick in axis._update_ticks()}
     for artist, parent in _walk(fig):
         if isinstance(artist, Axis):
             axis_of[id(artist)] = artist
+        if isinstance(parent, Tick) and id(parent) not in drawn_ticks:
+            continue
         if isinstance(artist, Text):
             artist._tvs_parent = parent
         if artist is fig or artist is getattr(parent, "patch", None) or not artist.get_visible():
@@ -184,6 +202,8 @@ def _elements(fig, renderer) -> list[Element]:
                 ax.get_facecolor() if ax is not None and role != "tick" and role != "label" and role != "title"
                 else fig.get_facecolor())
             meta["background"] = _hex(background)
+            if artist.get_rotation() % 180:
+                meta["quad"] = _rotated_quad(artist, extent, renderer, height)
             meta["font_pt"] = float(artist.get_fontsize())
             meta["bold"] = artist.get_fontweight() in ("bold", "heavy", "black", 700, 800, 900)
         elif kind == "line":
