@@ -31,10 +31,16 @@ MAX_POINTS_PER_LINE = 200
 
 
 class _Propagation(threading.local):
-    active = False
+    active = False  # inside a stale setter: parents marked stale by propagation are not credited
+    calls = 0  # depth of traced plotting calls
 
 
 _PROPAGATING = _Propagation()
+_CALLS: list[str] = []
+PLOTTING_CALLS = ("plot", "bar", "barh", "scatter", "pie", "hist", "hist2d", "fill_between", "fill_betweenx",
+                  "errorbar", "boxplot", "violinplot", "imshow", "pcolormesh", "contour", "contourf", "stackplot",
+                  "step", "stem", "hexbin", "quiver", "axhline", "axvline", "bar_label", "table")
+"""Axes methods whose calls ChartMimic-style chart-type scoring compares."""
 
 # --------------------------------------------------------------------------------------- in the sandboxed child
 
@@ -77,6 +83,26 @@ def _install_tracer() -> None:
     Artist.__init__ = init
     Artist.stale = property(stale.fget, set_stale)
     Artist._tvs_traced = True
+
+    from matplotlib.axes import Axes
+
+    for name in PLOTTING_CALLS:
+        if hasattr(Axes, name):
+            setattr(Axes, name, _record_call(getattr(Axes, name), name))
+
+
+def _record_call(method, name):
+    def traced(self, *args, **kwargs):
+        # Only top-level calls count: `hist` calling `bar` internally is one `hist`.
+        if _PROPAGATING.calls == 0 and _program_lines():
+            _CALLS.append(name)
+        _PROPAGATING.calls += 1
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _PROPAGATING.calls -= 1
+
+    return traced
 
 
 def _hex(color) -> str | None:
@@ -216,6 +242,10 @@ def _elements(fig, renderer) -> list[Element]:
             colors["face"] = _hex(face if kind == "patch" else (face[0] if len(face) else "none"))
         elif kind == "axes":
             colors["face"] = _hex(artist.get_facecolor())
+            spec = artist.get_subplotspec()
+            if spec is not None:
+                rows, cols = spec.get_geometry()[:2]
+                meta["grid"] = [rows, cols, spec.rowspan.start, spec.colspan.start]
         x0, y0, x1, y1 = extent.extents
         text = artist.get_text() if kind == "text" else None
         elements.append(Element(id=f"{kind}{len(elements)}", kind=kind, bbox=(x0, height - y1, x1, height - y0),
@@ -233,6 +263,7 @@ def render_chart_job(payload: dict) -> dict:
     import matplotlib.pyplot as plt
 
     _install_tracer()
+    _CALLS.clear()
     plt.close("all")
     code = payload["code"]
     original_show, plt.show = plt.show, lambda *a, **k: None
@@ -255,7 +286,7 @@ def render_chart_job(payload: dict) -> dict:
     width, height = fig.canvas.get_width_height()
     plt.close("all")
     return {"ok": True, "png": buffer.getvalue(), "size": (width, height),
-            "elements": [e.__dict__ for e in elements], "figures": len(numbers)}
+            "elements": [e.__dict__ for e in elements], "figures": len(numbers), "calls": list(_CALLS)}
 
 
 # --------------------------------------------------------------------------------------- in the trainer process
@@ -283,7 +314,7 @@ def _to_result(code: str, value: dict | None, error: str | None, seconds: float)
     defects = find_defects(elements, size)
     return RenderResult(ok=True, image_png=value["png"], size=size, elements=elements, defects=defects,
                         rubric=rubric_scores(True, defects), seconds=seconds, code=code,
-                        meta={"figures": value["figures"]})
+                        meta={"figures": value["figures"], "calls": value["calls"]})
 
 
 class ChartRenderer:

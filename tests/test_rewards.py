@@ -1,0 +1,41 @@
+from test_chartmimic import REFERENCE
+
+from trl_visual_sdpo.render.base import CLIPPED_TEXT, Defect, RenderResult
+from trl_visual_sdpo.render.chart import ChartRenderer
+from trl_visual_sdpo.rewards import (
+    ReferenceSimilarity,
+    combined_chart_reward,
+    defect_free_reward,
+    executability_reward,
+    reference_similarity_reward,
+)
+from trl_visual_sdpo.rubric import rubric_scores
+
+GOOD = RenderResult(ok=True, rubric=rubric_scores(True, []))
+DEFECT = [Defect(CLIPPED_TEXT, (0, 0, 1, 1), 1.0, ["t"], "cut")]
+FLAWED = RenderResult(ok=True, defects=DEFECT, rubric=rubric_scores(True, DEFECT))
+CRASHED = RenderResult.failure("ZeroDivisionError")
+
+
+def test_rewards_read_render_results():
+    results = [GOOD, FLAWED, CRASHED]
+    assert executability_reward(completions=["", "", ""], render_results=results) == [1.0, 1.0, 0.0]
+    good, flawed, crashed = defect_free_reward(completions=["", "", ""], render_results=results)
+    assert good == 1.0 and 0 < flawed < 1 and crashed == 0.0
+
+
+def test_rewards_work_alone_in_a_plain_grpo_trainer_call():
+    """No render_results: the reward renders the completions itself, in the real sandbox."""
+    renderer = ChartRenderer()
+    try:
+        similarity = ReferenceSimilarity(renderer=renderer)
+        completions = [[{"role": "assistant", "content": f"Here:\n```python\n{REFERENCE}```"}],
+                       [{"role": "assistant", "content": "```python\nimport matplotlib.pyplot as plt\n1/0\n```"}]]
+        kwargs = {"prompts": [[], []], "completions": completions, "reference_code": [REFERENCE, REFERENCE],
+                  "trainer_state": None, "log_extra": None, "log_metric": None}
+        assert similarity(**kwargs) == [1.0, 0.0]
+        assert combined_chart_reward(renderer=renderer)(**kwargs)[1] == 0.0
+        assert combined_chart_reward(renderer=renderer)(**kwargs)[0] == 1.0
+    finally:
+        renderer.close()
+    assert reference_similarity_reward.__name__ == "reference_similarity_reward"

@@ -1,0 +1,114 @@
+"""TRL reward functions over render results.
+
+Each is a plain callable with TRL's signature. Inside `VisualSDPOTrainer` it reads the `render_results=` the
+trainer passes (every completion is rendered once per step). In a plain `GRPOTrainer` it renders the completions
+itself, through a lazily built `ChartRenderer` (or the renderer you give it), so each also works alone.
+
+Prefer several functions with `GRPOConfig.reward_weights` and `multi_objective_aggregation="normalize_then_sum"`
+(each reward normalised within its group before the weighted sum) to a hand-mixed single reward;
+`combined_chart_reward` is there for users who want one number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Callable, Sequence
+
+from trl_visual_sdpo.extract import completion_text, extract_code
+from trl_visual_sdpo.metrics.chartmimic import chartmimic_scores
+from trl_visual_sdpo.render.base import Renderer, RenderResult
+
+
+class RenderReward:
+    """Base class: a TRL reward function computed from `RenderResult`s."""
+
+    def __init__(self, name: str, renderer: Renderer | None = None):
+        self.__name__ = name
+        self._renderer = renderer
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            from trl_visual_sdpo.render.chart import ChartRenderer
+
+            self._renderer = ChartRenderer()
+        return self._renderer
+
+    def results(self, completions: Sequence, render_results: Sequence[RenderResult] | None) -> list[RenderResult]:
+        if render_results is not None:
+            return list(render_results)
+        languages = tuple(getattr(self.renderer, "code_languages", ()))
+        codes = [extract_code(completion_text(c), languages)[0] for c in completions]
+        return self.renderer.render_batch(codes)
+
+    def score(self, result: RenderResult, index: int, kwargs: dict) -> float:
+        raise NotImplementedError
+
+    def __call__(self, prompts=None, completions=None, render_results=None, **kwargs) -> list[float]:
+        return [self.score(r, i, kwargs) for i, r in enumerate(self.results(completions, render_results))]
+
+
+class _Executability(RenderReward):
+    def score(self, result, index, kwargs):
+        return float(result.ok)
+
+
+class _DefectFree(RenderReward):
+    def score(self, result, index, kwargs):
+        return result.rubric.get("overall", 0.0) if result.ok else 0.0
+
+
+class ReferenceSimilarity(RenderReward):
+    """ChartMimic low-level score against the `reference_code` column's render (cached per reference)."""
+
+    def __init__(self, name: str = "reference_similarity_reward", renderer: Renderer | None = None):
+        super().__init__(name, renderer)
+        self._references: dict[str, RenderResult] = {}
+
+    def reference(self, code: str) -> RenderResult:
+        key = hashlib.sha256(code.encode()).hexdigest()
+        if key not in self._references:
+            self._references[key] = self.renderer.render(code)
+        return self._references[key]
+
+    def score(self, result, index, kwargs):
+        references = kwargs.get("reference_code")
+        if references is None:
+            raise ValueError("reference_similarity_reward needs a `reference_code` column in the dataset (the "
+                             "program that draws the target chart).")
+        reference = self.reference(references[index])
+        if not result.ok or not reference.ok:
+            return 0.0
+        return chartmimic_scores(result, reference)["low_level"]
+
+
+executability_reward = _Executability("executability_reward")
+"""1 if the program ran and drew a figure, else 0."""
+defect_free_reward = _DefectFree("defect_free_reward")
+"""The rubric's overall score in [0, 1] (1: no defect of any kind); 0 for failed programs."""
+reference_similarity_reward = ReferenceSimilarity()
+"""ChartMimic low-level similarity to the reference chart in [0, 1]; 0 for failed programs."""
+
+
+def combined_chart_reward(
+    weights: dict[str, float] | None = None, renderer: Renderer | None = None
+) -> Callable[..., list[float]]:
+    """One reward: a weighted mean of executability, defect-free score and reference similarity."""
+    weights = weights or {"executability": 0.3, "defect_free": 0.4, "reference_similarity": 0.3}
+    parts = {"executability": _Executability("executability", renderer),
+             "defect_free": _DefectFree("defect_free", renderer),
+             "reference_similarity": ReferenceSimilarity("reference_similarity", renderer)}
+    unknown = set(weights) - set(parts)
+    if unknown:
+        raise ValueError(f"Unknown reward parts {sorted(unknown)}; choose from {sorted(parts)}.")
+    total = sum(weights.values())
+
+    def combined_chart_reward(prompts=None, completions=None, render_results=None, **kwargs):
+        results = parts["executability"].results(completions, render_results)
+        scores = [0.0] * len(results)
+        for name, weight in weights.items():
+            for i, value in enumerate(parts[name](prompts, completions, results, **kwargs)):
+                scores[i] += weight * value / total
+        return scores
+
+    return combined_chart_reward
