@@ -30,8 +30,9 @@ def generate_completions(
         batch_size: prompts per `generate` call.
     """
     tokenizer = getattr(processing_class, "tokenizer", processing_class)
-    was_training = model.training
+    was_training, padding_side = model.training, tokenizer.padding_side
     model.eval()
+    tokenizer.padding_side = "left"  # decoder-only generation continues from the right end
     completions: list[str] = []
     with Progress(transient=True) as progress:
         task = progress.add_task(description, total=len(prompts))
@@ -44,7 +45,6 @@ def generate_completions(
                 return_dict=True,
                 return_tensors="pt",
                 padding=True,
-                padding_side="left",
             ).to(model.device)
             output = model.generate(
                 **inputs, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id
@@ -53,6 +53,7 @@ def generate_completions(
             completions.extend(tokenizer.batch_decode(new_tokens, skip_special_tokens=True))
             progress.advance(task, len(batch))
     model.train(was_training)
+    tokenizer.padding_side = padding_side
     return completions
 
 

@@ -48,12 +48,12 @@ class RenderReward:
         return [self.score(r, i, kwargs) for i, r in enumerate(self.results(completions, render_results))]
 
 
-class _Executability(RenderReward):
+class Executability(RenderReward):
     def score(self, result, index, kwargs):
         return float(result.ok)
 
 
-class _DefectFree(RenderReward):
+class DefectFree(RenderReward):
     def score(self, result, index, kwargs):
         return result.rubric.get("overall", 0.0) if result.ok else 0.0
 
@@ -82,9 +82,9 @@ class ReferenceSimilarity(RenderReward):
         return chartmimic_scores(result, reference)["low_level"]
 
 
-executability_reward = _Executability("executability_reward")
+executability_reward = Executability("executability_reward")
 """1 if the program ran and drew a figure, else 0."""
-defect_free_reward = _DefectFree("defect_free_reward")
+defect_free_reward = DefectFree("defect_free_reward")
 """The rubric's overall score in [0, 1] (1: no defect of any kind); 0 for failed programs."""
 reference_similarity_reward = ReferenceSimilarity()
 """ChartMimic low-level similarity to the reference chart in [0, 1]; 0 for failed programs."""
@@ -95,8 +95,8 @@ def combined_chart_reward(
 ) -> Callable[..., list[float]]:
     """One reward: a weighted mean of executability, defect-free score and reference similarity."""
     weights = weights or {"executability": 0.3, "defect_free": 0.4, "reference_similarity": 0.3}
-    parts = {"executability": _Executability("executability", renderer),
-             "defect_free": _DefectFree("defect_free", renderer),
+    parts = {"executability": Executability("executability", renderer),
+             "defect_free": DefectFree("defect_free", renderer),
              "reference_similarity": ReferenceSimilarity("reference_similarity", renderer)}
     unknown = set(weights) - set(parts)
     if unknown:

@@ -1,0 +1,41 @@
+import json
+import subprocess
+import sys
+
+from test_chartmimic import REFERENCE
+
+
+def cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "trl_visual_sdpo.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+def test_render_chart_prints_the_render_result_and_writes_outputs(tmp_path):
+    program = tmp_path / "chart.py"
+    program.write_text(REFERENCE)
+    done = cli("render", "chart", str(program), "--json", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["ok"] and any(e["text"] == "Totals" and e["lines"] for e in result["elements"])
+    assert (tmp_path / "out" / "render.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_failing_program_is_not_a_usage_error(tmp_path):
+    program = tmp_path / "broken.py"
+    program.write_text("import matplotlib.pyplot as plt\nplt.plot(undefined)\n")
+    done = cli("render", "chart", str(program), "--json", cwd=tmp_path)
+    assert done.returncode == 0
+    result = json.loads(done.stdout)
+    assert not result["ok"] and "NameError" in result["error"] and "line 2" in result["error"]
+    assert cli("render", "chart", str(tmp_path / "missing.py"), cwd=tmp_path).returncode == 2
+    assert cli("render", "sculpture", str(program), cwd=tmp_path).returncode == 2
+
+
+def test_eval_chart_prints_the_metrics(tmp_path):
+    (tmp_path / "ref.py").write_text(REFERENCE)
+    (tmp_path / "pred.py").write_text(REFERENCE.replace("Totals", "Sums"))
+    done = cli("eval", "chart", "--pred", str(tmp_path / "pred.py"), "--ref", str(tmp_path / "ref.py"), "--json",
+               cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    scores = json.loads(done.stdout)
+    assert scores["layout"] == 1.0 and scores["text"] < 1.0 and 0 < scores["low_level"] < 1.0
