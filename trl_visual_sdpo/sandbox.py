@@ -291,8 +291,9 @@ def _bwrap_command(config: SandboxConfig) -> list[str]:
     for source, target in config.ro_binds.items():
         cmd += ["--ro-bind", source, target]
     cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-            "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_KILL",
             "--die-with-parent", "--new-session", "--clearenv", "--chdir", "/tmp"]
+    if os.getuid() == 0:  # keep what the worker needs to hand each job to `nobody`; jobs themselves get no caps
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_CHOWN", "--cap-add", "CAP_KILL"]
     for key, value in _job_env(config, _PACKAGE_MOUNT).items():
         cmd += ["--setenv", key, value]
     return cmd + [python, "-c", "from trl_visual_sdpo.sandbox import worker_main; worker_main()"]
