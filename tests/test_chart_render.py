@@ -126,6 +126,11 @@ def test_failures_come_back_as_clear_errors(renderer, code, expected):
     assert not result.ok and expected in result.error and result.rubric["executable"] == 0.0
 
 
+def test_show_and_savefig_anywhere_are_harmless(renderer):
+    result = renderer.render(CLEAN + "plt.savefig('/nonexistent/dir/chart.png')\nplt.show()\n")
+    assert result.ok and result.defects == []
+
+
 def test_sandboxed_renders_match_in_process_ones(renderer):
     sandboxed = ChartRenderer()
     try:

@@ -266,13 +266,24 @@ def render_chart_job(payload: dict) -> dict:
     _CALLS.clear()
     plt.close("all")
     code = payload["code"]
+    from matplotlib.figure import Figure
+
     original_show, plt.show = plt.show, lambda *a, **k: None
+    original_savefig = Figure.savefig
+
+    def contained_savefig(self, fname, *args, **kwargs):
+        # Any path the program names lands in the job's own directory: saving is never a reason to fail.
+        if isinstance(fname, (str, os.PathLike)):
+            fname = os.path.basename(os.fspath(fname)) or "figure.png"
+        return original_savefig(self, fname, *args, **kwargs)
+
+    Figure.savefig = contained_savefig
     try:
         exec(compile(code, PROGRAM_FILENAME, "exec"), {"__name__": "__main__"})
     except BaseException as exc:  # the program's failure is the result, told in its own terms
         return {"ok": False, "error": format_program_exception(exc, code)}
     finally:
-        plt.show = original_show
+        plt.show, Figure.savefig = original_show, original_savefig
     numbers = plt.get_fignums()
     if not numbers:
         return {"ok": False, "error": "The program produced no figure: call plt.figure() or plt.subplots() and "
