@@ -15,7 +15,7 @@ import hashlib
 from typing import Callable, Sequence
 
 from trl_visual_sdpo.extract import completion_text, extract_code
-from trl_visual_sdpo.metrics.chartmimic import chartmimic_scores
+from trl_visual_sdpo.metrics import domain_metric
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 
 
@@ -59,7 +59,8 @@ class DefectFree(RenderReward):
 
 
 class ReferenceSimilarity(RenderReward):
-    """ChartMimic low-level score against the `reference_code` column's render (cached per reference)."""
+    """The domain's benchmark similarity (ChartMimic low-level for charts) to the `reference_code` column's render,
+    cached per reference. The domain is the renderer's."""
 
     def __init__(self, name: str = "reference_similarity_reward", renderer: Renderer | None = None):
         super().__init__(name, renderer)
@@ -79,7 +80,8 @@ class ReferenceSimilarity(RenderReward):
         reference = self.reference(references[index])
         if not result.ok or not reference.ok:
             return 0.0
-        return chartmimic_scores(result, reference)["low_level"]
+        metric, headline = domain_metric(self.renderer.domain)
+        return metric(result, reference)[headline]
 
 
 executability_reward = Executability("executability_reward")
@@ -87,7 +89,8 @@ executability_reward = Executability("executability_reward")
 defect_free_reward = DefectFree("defect_free_reward")
 """The rubric's overall score in [0, 1] (1: no defect of any kind); 0 for failed programs."""
 reference_similarity_reward = ReferenceSimilarity()
-"""ChartMimic low-level similarity to the reference chart in [0, 1]; 0 for failed programs."""
+"""ChartMimic low-level similarity to the reference chart in [0, 1]; 0 for failed programs. For another domain,
+build `ReferenceSimilarity(renderer=...)` with that domain's renderer."""
 
 
 def combined_chart_reward(

@@ -7,11 +7,11 @@ Both return TRL-style datasets: a conversational `prompt` column plus `reference
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from typing import Callable
 
-from datasets import Dataset, load_dataset
-from datasets import Image as ImageFeature
+from datasets import Dataset
+
+from trl_visual_sdpo.data.common import as_images, load_rows, map_columns
 
 SYSTEM_PROMPT = (
     "You write Python programs that draw charts with matplotlib. Answer with one ```python code block that uses "
@@ -196,26 +196,10 @@ def load_chartmimic(
     `dataset_id` is a Hub id, a local dataset directory, or a local `.json`/`.jsonl`/`.parquet`/`.csv` file.
     The image becomes the `image` column that TRL turns into an image part of the prompt.
     """
-    columns = {**CHARTMIMIC_COLUMNS, **(column_map or {})}
-    path = Path(dataset_id)
-    if path.is_file():
-        builder = {".jsonl": "json", ".json": "json", ".parquet": "parquet", ".csv": "csv"}.get(path.suffix)
-        if builder is None:
-            raise ValueError(f"Cannot read {dataset_id}: use a .json, .jsonl, .parquet or .csv file, or a Hub id.")
-        dataset = load_dataset(builder, data_files={split: str(path)}, split=split, streaming=streaming)
-    else:
-        dataset = load_dataset(dataset_id, split=split, streaming=streaming, **load_kwargs)
-    available = set(dataset.column_names or [])
-    required = ("image", "reference_code")
-    missing = [ours for ours in required if columns[ours] not in available]
-    if missing:
-        raise ValueError(
-            f"{dataset_id} has no column {[columns[m] for m in missing]} for {missing}; its columns are "
-            f"{sorted(available)}. Pass column_map={{{', '.join(repr(m) + ': <column>' for m in missing)}}}."
-        )
-
-    if not isinstance((dataset.features or {}).get(columns["image"]), ImageFeature):
-        dataset = dataset.cast_column(columns["image"], ImageFeature())  # paths or bytes -> PIL images
+    dataset = load_rows(dataset_id, split, streaming, **load_kwargs)
+    available = list(dataset.column_names or [])
+    columns = map_columns(dataset, dataset_id, CHARTMIMIC_COLUMNS, column_map, required=("image", "reference_code"))
+    dataset = as_images(dataset, columns["image"])
 
     def convert(row, index):
         instruction = row.get(columns["instruction"]) or MIMIC_INSTRUCTION
@@ -224,4 +208,4 @@ def load_chartmimic(
                 "task_id": str(row.get(columns["task_id"], index)),
                 "chart_type": str(row.get(columns["chart_type"], "unknown"))}
 
-    return dataset.map(convert, with_indices=True, remove_columns=list(available))
+    return dataset.map(convert, with_indices=True, remove_columns=available)

@@ -1,0 +1,115 @@
+"""What every domain's recipe does around the trainer: load the policy, score held-out tasks before and after
+training, train, save, and write the metrics and pictures. A recipe in `recipes/` only picks its tasks, its
+renderer and its reward functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from datasets import Dataset
+from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForImageTextToText, AutoProcessor, AutoTokenizer
+from trl import ModelConfig, ScriptArguments, get_peft_config
+
+from trl_visual_sdpo.config import VisualSDPOConfig
+from trl_visual_sdpo.evaluation import generate_completions, render_completions, summarize_renders
+from trl_visual_sdpo.models import default_policy_path
+from trl_visual_sdpo.plots import before_after_grid, training_curves
+from trl_visual_sdpo.render.base import Renderer, RenderResult
+from trl_visual_sdpo.rewards import ReferenceSimilarity
+from trl_visual_sdpo.trainer import VisualSDPOTrainer
+
+
+@dataclass
+class RecipeArguments(ScriptArguments):
+    """Script arguments shared by every recipe (beside `VisualSDPOConfig` and TRL's `ModelConfig`)."""
+
+    dataset_name: str | None = field(
+        default=None,
+        metadata={"help": "Hub id or local file of the domain's benchmark dataset; empty = the embedded tasks."},
+    )
+    num_train_tasks: int | None = field(default=None, metadata={"help": "Use at most this many training tasks."})
+    num_eval_tasks: int = field(default=8, metadata={"help": "Held-out tasks scored before and after training."})
+    eval_max_new_tokens: int = field(default=256, metadata={"help": "Completion budget of the held-out scoring."})
+    render_workers: int = field(default=2, metadata={"help": "Sandboxed render workers."})
+    render_timeout: float = field(default=20.0, metadata={"help": "Wall-clock seconds a program may take to render."})
+
+
+def limit_tasks(script_args: RecipeArguments, train: Dataset, test: Dataset) -> tuple[Dataset, Dataset]:
+    if script_args.num_train_tasks:
+        train = train.select(range(min(script_args.num_train_tasks, len(train))))
+    return train, test.select(range(min(script_args.num_eval_tasks, len(test))))
+
+
+def load_policy(model_path: str, model_args: ModelConfig):
+    """The model and its processing class: a processor for vision-language models, else a tokenizer."""
+    config = AutoConfig.from_pretrained(model_path, revision=model_args.model_revision)
+    kwargs = {"revision": model_args.model_revision, "dtype": model_args.dtype or "auto"}
+    if getattr(config, "vision_config", None) is not None:
+        return (AutoModelForImageTextToText.from_pretrained(model_path, **kwargs),
+                AutoProcessor.from_pretrained(model_path, revision=model_args.model_revision))
+    return (AutoModelForCausalLM.from_pretrained(model_path, **kwargs),
+            AutoTokenizer.from_pretrained(model_path, revision=model_args.model_revision))
+
+
+def held_out_scores(
+    model, processing_class, renderer: Renderer, tasks: Dataset, max_new_tokens: int, stage: str
+) -> tuple[dict, list[RenderResult]]:
+    """Greedy completions for the held-out tasks, rendered and summarised, with the reference similarity."""
+    completions = generate_completions(model, processing_class, tasks["prompt"], max_new_tokens, description=stage)
+    results = render_completions(renderer, completions)
+    scores = summarize_renders(results)
+    similarity = ReferenceSimilarity(renderer=renderer)
+    scores["reference_similarity"] = sum(similarity(
+        completions=completions, render_results=results, reference_code=tasks["reference_code"]
+    )) / max(len(results), 1)
+    return scores, results
+
+
+def run_recipe(
+    script_args: RecipeArguments,
+    training_args: VisualSDPOConfig,
+    model_args: ModelConfig,
+    train_tasks: Dataset,
+    eval_tasks: Dataset,
+    renderer: Renderer,
+    reward_funcs: Sequence[Callable],
+    dataset_label: str,
+) -> dict:
+    """Train with Visual-SDPO and write the adapter, `metrics.json`, `curves.png` and `before_after.png`."""
+    model_path = model_args.model_name_or_path or default_policy_path()
+    model, processing_class = load_policy(model_path, model_args)
+    output_dir = Path(training_args.output_dir)
+    is_main = int(os.environ.get("RANK", "0")) == 0
+
+    before, before_results = held_out_scores(model, processing_class, renderer, eval_tasks,
+                                             script_args.eval_max_new_tokens, "Held-out renders before training")
+    trainer = VisualSDPOTrainer(
+        model=model,
+        reward_funcs=list(reward_funcs),
+        args=training_args,
+        train_dataset=train_tasks,
+        processing_class=processing_class,
+        peft_config=get_peft_config(model_args),
+        renderer=renderer,
+    )
+    trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
+    trainer.save_model(training_args.output_dir)
+
+    after, after_results = held_out_scores(trainer.model, processing_class, renderer, eval_tasks,
+                                           script_args.eval_max_new_tokens, "Held-out renders after training")
+    metrics = {"model": model_path, "domain": renderer.domain, "dataset": dataset_label,
+               "held_out_before": before, "held_out_after": after, "log_history": trainer.state.log_history}
+    if is_main:
+        (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+        training_curves(trainer.state.log_history, output_dir / "curves.png")
+        before_after_grid(before_results, after_results, output_dir / "before_after.png",
+                          titles=eval_tasks["task_id"])
+        print(json.dumps({"held_out_before": before, "held_out_after": after}, indent=2))
+    if training_args.push_to_hub:
+        trainer.push_to_hub(dataset_name=dataset_label)
+    return metrics
