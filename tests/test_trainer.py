@@ -189,6 +189,29 @@ def test_distill_weight_zero_equals_plain_grpo(tmp_path, tiny_text):
             assert torch.allclose(a.grad, b.grad, atol=1e-7), name
 
 
+def test_one_student_forward_serves_grpo_and_distillation(tmp_path, tiny_text):
+    model, tokenizer = tiny_text
+    twin = copy.deepcopy(model)
+    shared = _trainer(tmp_path, (model, tokenizer))
+    separate = _trainer(tmp_path, (twin, tokenizer))
+    batch = _batch(shared)
+    forwards = []
+    model.register_forward_hook(lambda module, args, output: forwards.append(module))
+    loss_shared = shared._compute_loss(shared.model, batch)
+    # Separate: TRL's own fused forward for the GRPO term, a second student forward for the distillation term.
+    separate.current_gradient_accumulation_steps = 1
+    grpo = GRPOTrainer._compute_loss(separate, separate.model, batch)
+    distill = separate._compute_distillation_loss(separate.model, batch)
+    loss_separate = separate.args.grpo_weight * grpo + separate.args.distill_weight * distill
+    assert len(forwards) == 2  # the student once, the live teacher once
+    assert loss_shared.item() == pytest.approx(loss_separate.item(), rel=1e-4)
+    loss_shared.backward()
+    loss_separate.backward()
+    for (name, a), (_, b) in zip(shared.model.named_parameters(), separate.model.named_parameters()):
+        if a.grad is not None or b.grad is not None:
+            assert torch.allclose(a.grad, b.grad, rtol=1e-3, atol=1e-6), name
+
+
 def test_flawless_renders_can_be_skipped(tmp_path, tiny_text):
     trainer = _trainer(tmp_path, tiny_text, flawless_renders="skip")
     batch = _batch(trainer)

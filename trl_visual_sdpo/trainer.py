@@ -22,7 +22,7 @@ from trl import GRPOTrainer
 from trl.data_utils import is_conversational
 from trl.experimental.sdpo.loss_utils import apply_importance_sampling_clipping
 from trl.models import unwrap_model_for_generation
-from trl.trainer.utils import pad, selective_log_softmax
+from trl.trainer.utils import entropy_from_logits, pad, selective_log_softmax
 
 from trl_visual_sdpo.attribution import ATTRIBUTION_MODEL, ATTRIBUTION_STATIC, attribute_missing_lines
 from trl_visual_sdpo.config import VisualSDPOConfig
@@ -38,6 +38,8 @@ ATTRIBUTION_LAYERS = (ATTRIBUTION_RUNTIME, ATTRIBUTION_STATIC, ATTRIBUTION_MODEL
 # Forward arguments of vision-language models that TRL keeps in its batch (the student's own images).
 _MULTIMODAL_KEYS = ("pixel_values", "image_grid_thw", "pixel_attention_mask", "image_sizes", "image_position_ids")
 _PER_TOKEN_MULTIMODAL_KEYS = ("token_type_ids", "mm_token_type_ids")
+_FORWARD_KEYS = (*_MULTIMODAL_KEYS, *_PER_TOKEN_MULTIMODAL_KEYS, "spatial_shapes")
+_SHARE = object()  # marks "keep the student's logits from the next forward" while TRL computes its loss
 
 
 @dataclass
@@ -81,6 +83,7 @@ class VisualSDPOTrainer(GRPOTrainer):
 
     _tag_names = ["trl", "grpo", "visual-sdpo"]
     _name = "Visual-SDPO"
+    _shared_student_logits: Any = None
 
     def __init__(
         self,
@@ -279,25 +282,55 @@ class VisualSDPOTrainer(GRPOTrainer):
             return super()._compute_loss(model, inputs)
         # TRL scales its loss for gradient accumulation itself; the distillation term is scaled the same way.
         normalizer = self.current_gradient_accumulation_steps if mode == "train" else 1.0
-        distill_loss = self._compute_distillation_loss(model, inputs)
+        student_logits = None
+        if self.args.grpo_weight > 0:
+            # One student forward serves both terms: TRL's log-probs are read off the logits it leaves behind.
+            self._shared_student_logits = _SHARE
+            try:
+                grpo_loss = super()._compute_loss(model, inputs)
+                student_logits = self._shared_student_logits
+            finally:
+                self._shared_student_logits = None
+            student_logits = None if student_logits is _SHARE else student_logits
+            self._metrics[mode]["grpo/loss"].append(grpo_loss.item() * normalizer)
+        distill_loss = self._compute_distillation_loss(model, inputs, student_logits)
         loss = self.args.distill_weight * distill_loss / normalizer
         if self.args.grpo_weight > 0:
-            grpo_loss = super()._compute_loss(model, inputs)
-            self._metrics[mode]["grpo/loss"].append(grpo_loss.item() * normalizer)
             loss = loss + self.args.grpo_weight * grpo_loss
         self._metrics[mode]["distill/loss"].append(distill_loss.item())
         return loss
 
-    def _compute_distillation_loss(self, model, inputs) -> torch.Tensor:
-        """Credit-weighted divergence between the student and the feedback-reading teacher on the student's tokens."""
+    def _get_per_token_logps_and_entropies(self, model, input_ids, attention_mask, logits_to_keep, *args, **kwargs):
+        """TRL's per-token log-probs; inside `_compute_loss` also keeps the student's completion logits for the
+        distillation term, so the student runs one forward (and one backward through its trunk) per step."""
+        shareable = (self._shared_student_logits is _SHARE and torch.is_grad_enabled() and not args
+                     and not kwargs.get("compute_aux_loss") and kwargs.get("num_tiles") is None)
+        if not shareable:
+            return super()._get_per_token_logps_and_entropies(
+                model, input_ids, attention_mask, logits_to_keep, *args, **kwargs
+            )
+        forward_kwargs = {k: v for k, v in kwargs.items() if v is not None and k in _FORWARD_KEYS}
+        logits = self._completion_logits(
+            model, input_ids[:, :-logits_to_keep], attention_mask[:, :-logits_to_keep],
+            input_ids[:, -logits_to_keep:], attention_mask[:, -logits_to_keep:], **forward_kwargs
+        )
+        self._shared_student_logits = logits
+        entropies = entropy_from_logits(logits.detach()) if kwargs.get("compute_entropy") else None
+        return selective_log_softmax(logits, input_ids[:, -logits_to_keep:]), entropies, None
+
+    def _compute_distillation_loss(self, model, inputs, student_logits: torch.Tensor | None = None) -> torch.Tensor:
+        """Credit-weighted divergence between the student and the feedback-reading teacher on the student's tokens.
+
+        `student_logits`: the student's `(B, C, V)` completion logits when the GRPO term already computed them."""
         completion_ids, completion_mask = inputs["completion_ids"], inputs["completion_mask"]
         mask = completion_mask * inputs["distill_active"].unsqueeze(1)
         if "tool_mask" in inputs:
             mask = mask * inputs["tool_mask"]
-        student_kwargs = {k: inputs[k] for k in _MULTIMODAL_KEYS + _PER_TOKEN_MULTIMODAL_KEYS if k in inputs}
-        student_logits = self._completion_logits(
-            model, inputs["prompt_ids"], inputs["prompt_mask"], completion_ids, completion_mask, **student_kwargs
-        )
+        if student_logits is None:
+            student_kwargs = {k: inputs[k] for k in _MULTIMODAL_KEYS + _PER_TOKEN_MULTIMODAL_KEYS if k in inputs}
+            student_logits = self._completion_logits(
+                model, inputs["prompt_ids"], inputs["prompt_mask"], completion_ids, completion_mask, **student_kwargs
+            )
         teacher_ids, teacher_mask, teacher_kwargs = self._encode_teacher_prompts(inputs["teacher_prompts"])
         teacher = model if self.teacher_model is None else self.teacher_model
         with torch.no_grad(), self._teacher_context():
