@@ -12,7 +12,9 @@ Three GRPOTrainer hooks are extended, each calling `super()`:
 from __future__ import annotations
 
 import inspect
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,13 +24,14 @@ from trl import GRPOTrainer
 from trl.data_utils import is_conversational
 from trl.experimental.sdpo.loss_utils import apply_importance_sampling_clipping
 from trl.models import unwrap_model_for_generation
-from trl.trainer.utils import entropy_from_logits, pad, selective_log_softmax
+from trl.trainer.utils import entropy_from_logits, get_config_model_id, pad, selective_log_softmax
 
 from trl_visual_sdpo.attribution import ATTRIBUTION_MODEL, ATTRIBUTION_STATIC, attribute_missing_lines
 from trl_visual_sdpo.config import VisualSDPOConfig
 from trl_visual_sdpo.credit import credited_line_layers, token_char_spans, token_weights
 from trl_visual_sdpo.extract import completion_text, extract_code
 from trl_visual_sdpo.feedback import build_teacher_prompt
+from trl_visual_sdpo.hub import build_model_card
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
 from trl_visual_sdpo.render.base import ATTRIBUTION_RUNTIME, Renderer, RenderResult
 from trl_visual_sdpo.teacher import setup_teacher
@@ -143,6 +146,26 @@ class VisualSDPOTrainer(GRPOTrainer):
         forward = getattr(unwrapped, "get_base_model", lambda: unwrapped)().forward
         self._accepts_logits_to_keep = "logits_to_keep" in inspect.signature(forward).parameters
         self.teacher_model, self._teacher_context = setup_teacher(self)
+
+    def create_model_card(
+        self, model_name: str | None = None, dataset_name: str | None = None, tags: str | list[str] | None = None
+    ) -> None:
+        """Write `output_dir/README.md` from `model_card_template.md`: the base model, domain, data, Visual-SDPO
+        settings, the held-out evaluation and the before/after renders a recipe saved (see `trl_visual_sdpo.hub`)."""
+        if not self.is_world_process_zero():
+            return
+        model_id = get_config_model_id(self.model.config)
+        card = build_model_card(
+            self.args.output_dir,
+            self.args,
+            domain=getattr(self.renderer, "domain", "unknown"),
+            base_model=model_id if model_id and not os.path.isdir(model_id) else None,
+            model_name=model_name or Path(self.args.output_dir).name,
+            hub_model_id=self.hub_model_id,
+            dataset_name=dataset_name,
+            tags=[*self._tag_names, *([tags] if isinstance(tags, str) else tags or [])],
+        )
+        card.save(os.path.join(self.args.output_dir, "README.md"))
 
     # ------------------------------------------------------------------ rendering and rewards
 
