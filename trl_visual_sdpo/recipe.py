@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from datasets import Dataset
-from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForImageTextToText, AutoProcessor, AutoTokenizer
-from trl import ModelConfig, ScriptArguments, get_peft_config
+from accelerate import PartialState
+from trl import ModelConfig, ScriptArguments, get_peft_config, get_quantization_config
 
 from trl_visual_sdpo.config import VisualSDPOConfig
 from trl_visual_sdpo.evaluation import generate_completions, render_completions, summarize_renders
-from trl_visual_sdpo.models import default_policy_path
+from trl_visual_sdpo.models import default_policy_path, load_policy
 from trl_visual_sdpo.plots import before_after_grid, training_curves
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 from trl_visual_sdpo.rewards import ReferenceSimilarity
@@ -43,17 +43,6 @@ def limit_tasks(script_args: RecipeArguments, train: Dataset, test: Dataset) -> 
     if script_args.num_train_tasks:
         train = train.select(range(min(script_args.num_train_tasks, len(train))))
     return train, test.select(range(min(script_args.num_eval_tasks, len(test))))
-
-
-def load_policy(model_path: str, model_args: ModelConfig):
-    """The model and its processing class: a processor for vision-language models, else a tokenizer."""
-    config = AutoConfig.from_pretrained(model_path, revision=model_args.model_revision)
-    kwargs = {"revision": model_args.model_revision, "dtype": model_args.dtype or "auto"}
-    if getattr(config, "vision_config", None) is not None:
-        return (AutoModelForImageTextToText.from_pretrained(model_path, **kwargs),
-                AutoProcessor.from_pretrained(model_path, revision=model_args.model_revision))
-    return (AutoModelForCausalLM.from_pretrained(model_path, **kwargs),
-            AutoTokenizer.from_pretrained(model_path, revision=model_args.model_revision))
 
 
 def held_out_scores(
@@ -82,7 +71,13 @@ def run_recipe(
 ) -> dict:
     """Train with Visual-SDPO and write the adapter, `metrics.json`, `curves.png` and `before_after.png`."""
     model_path = model_args.model_name_or_path or default_policy_path()
-    model, processing_class = load_policy(model_path, model_args)
+    quantization_config = get_quantization_config(model_args)  # QLoRA: --load_in_4bit --use_peft
+    model, processing_class = load_policy(
+        model_path, model_args.model_revision, model_args.dtype or "auto",
+        quantization_config=quantization_config,
+        # a quantized model cannot be moved after loading: each process loads it onto its own device
+        device_map={"": PartialState().local_process_index} if quantization_config is not None else None,
+    )
     output_dir = Path(training_args.output_dir)
     is_main = int(os.environ.get("RANK", "0")) == 0
 
