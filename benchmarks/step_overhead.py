@@ -106,6 +106,9 @@ def run_one(arm: str, args) -> dict:
         trainer = VisualSDPOTrainer(model=model, reward_funcs=rewards, args=VisualSDPOConfig(**common),
                                     train_dataset=dataset, processing_class=tokenizer, renderer=renderer)
     result = run_arm(arm, trainer, renderer, args.steps)
+    if arm == "visual_sdpo":  # a live teacher is the student module itself: no parameters of its own
+        teacher = trainer.teacher_model
+        result["teacher_extra_parameters"] = 0 if teacher is None else sum(p.numel() for p in teacher.parameters())
     renderer.close()
     return result
 
@@ -134,11 +137,38 @@ def main() -> None:
         "arms": arms,
         "time_ratio": visual["seconds_per_step"] / grpo["seconds_per_step"],
         "peak_memory_ratio": visual["peak_memory_mb"] / grpo["peak_memory_mb"],
-        "teacher_extra_parameters": 0,  # the live teacher is the student module itself
+        "teacher_extra_parameters": visual["teacher_extra_parameters"],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "step_overhead.json").write_text(json.dumps(result, indent=2))
+    plot(result, RESULTS / "step_overhead.png")
     print(json.dumps(result))
+
+
+def plot(result: dict, path: Path) -> None:
+    """Seconds per step of each arm, stacked by phase, with the memory ratio in the title."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    phases = list(dict.fromkeys(p for arm in result["arms"] for p in arm["phases"]))
+    fig, ax = plt.subplots(figsize=(7, 2.6))
+    for row, arm in enumerate(result["arms"]):
+        left = 0.0
+        for index, phase in enumerate(phases):
+            seconds = arm["phases"].get(phase, 0.0)
+            ax.barh(row, seconds, left=left, color=plt.cm.tab10(index), label=phase if row == 0 else None)
+            left += seconds
+    ax.set_yticks(range(len(result["arms"])), [arm["arm"] for arm in result["arms"]])
+    ax.set_xlabel(f"seconds per step ({result['device']})")
+    ax.set_title(f"time x{result['time_ratio']:.2f}, peak memory x{result['peak_memory_ratio']:.2f} vs GRPO",
+                 fontsize=10)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=plt.cm.tab10(i)) for i in range(len(phases))]
+    ax.legend(handles, phases, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=len(phases))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":
