@@ -39,3 +39,26 @@ def test_eval_chart_prints_the_metrics(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     scores = json.loads(done.stdout)
     assert scores["layout"] == 1.0 and scores["text"] < 1.0 and 0 < scores["low_level"] < 1.0
+
+
+def test_eval_a_model_and_its_adapter_writes_json_and_html_reports(tmp_path):
+    from peft import LoraConfig, get_peft_model
+
+    from trl_visual_sdpo.models import tiny_text_model
+
+    model, tokenizer = tiny_text_model()
+    adapter = tmp_path / "adapter"
+    get_peft_model(model, LoraConfig(r=2, target_modules=["q_proj"])).save_pretrained(adapter)
+    for name, path in (("base", model.config.name_or_path), ("adapter", str(adapter))):
+        out = tmp_path / name
+        done = cli("eval", "chart", "--model", path, "--n", "2", "--max-new-tokens", "8", "--out", str(out), "--json",
+                   cwd=tmp_path)
+        assert done.returncode == 0, done.stderr[-2000:]
+        summary = json.loads(done.stdout)
+        assert summary["n"] == 2 and 0.0 <= summary["reference_similarity"] <= 1.0
+        report = json.loads((out / "report.json").read_text())
+        assert report["model"] == path and len(report["tasks"]) == 2
+        page = (out / "report.html").read_text()
+        # self-contained: the reference renders are inlined, nothing is fetched
+        assert page.count("data:image/png;base64,") >= 2 and "http" not in page.split("<body>")[1]
+    assert cli("eval", "chart", "--model", path, "--pred", "x.py", cwd=tmp_path).returncode == 2

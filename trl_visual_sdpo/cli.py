@@ -1,4 +1,9 @@
-"""`trl-visual-sdpo render|eval DOMAIN ...`: render a program or score a prediction against a reference.
+"""`trl-visual-sdpo render|eval DOMAIN ...`: render a program, score a prediction against a reference, or evaluate
+a model (a Hub id, a checkpoint, or a trained adapter directory) on a domain's tasks.
+
+    trl-visual-sdpo render chart plot.py --json --out render/
+    trl-visual-sdpo eval chart --pred pred.py --ref ref.py --json
+    trl-visual-sdpo eval chart --model outputs/chart-demo --n 16 --out eval-after/   # JSON + HTML report
 
 Exit status: 0 whenever the command ran, including when the program itself failed (then `ok` is false and
 `error` says why); 2 for usage errors (argparse's convention).
@@ -43,15 +48,49 @@ def _render(args, parser) -> int:
 
 
 def _eval(args, parser) -> int:
+    if bool(args.model) == bool(args.pred or args.ref):
+        parser.error("eval needs either --model (evaluate a model on a task set) or --pred and --ref (score one "
+                     "prediction), not both.")
+    if args.model:
+        return _eval_model(args)
+    if not (args.pred and args.ref):
+        parser.error("eval --pred needs --ref too (the reference program to compare against).")
     from trl_visual_sdpo.metrics import score_prediction
 
     pred, ref = _read(args.pred, parser), _read(args.ref, parser)
     scores = score_prediction(args.domain, pred, ref, renderer=load_renderer(args.domain))
-    if args.json:
+    _print(scores, args.json)
+    return 0
+
+
+def _print(scores: dict, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(scores, indent=2))
     else:
         for name, value in scores.items():
             print(f"{name:>24}: {value}")
+
+
+def _eval_model(args) -> int:
+    from trl_visual_sdpo.data import load_tasks
+    from trl_visual_sdpo.evaluation import evaluate_policy
+    from trl_visual_sdpo.models import load_policy
+    from trl_visual_sdpo.report import write_report
+
+    tasks = load_tasks(args.domain, args.dataset, split=args.split, n=args.n)
+    model, processing_class = load_policy(args.model)
+    renderer = load_renderer(args.domain)
+    try:
+        summary, evaluations = evaluate_policy(model, processing_class, renderer, tasks, args.max_new_tokens,
+                                               args.batch_size, description=f"Generating for {len(tasks)} tasks")
+    finally:
+        renderer.close()
+    meta = {"model": args.model, "domain": args.domain, "dataset": args.dataset or f"embedded {args.domain} tasks",
+            "split": args.split}
+    json_path, html_path = write_report(args.out, summary, evaluations, meta)
+    _print(summary, args.json)
+    if not args.json:
+        print(f"Report: {html_path} (and {json_path})")
     return 0
 
 
@@ -64,10 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--json", action="store_true", help="Print the RenderResult as JSON.")
     render.add_argument("--out", help="Directory to write render.png and result.json into.")
     render.set_defaults(run=_render)
-    evaluate = commands.add_parser("eval", help="Score a predicted program against a reference program.")
+    evaluate = commands.add_parser(
+        "eval", help="Score a predicted program against a reference, or a model on a domain's tasks."
+    )
     evaluate.add_argument("domain", choices=sorted(RENDERERS))
-    evaluate.add_argument("--pred", required=True, help="Path of the predicted program.")
-    evaluate.add_argument("--ref", required=True, help="Path of the reference program.")
+    evaluate.add_argument("--pred", help="Path of the predicted program.")
+    evaluate.add_argument("--ref", help="Path of the reference program.")
+    evaluate.add_argument("--model", help="Hub id, checkpoint or trained adapter directory to evaluate.")
+    evaluate.add_argument("--dataset", help="Hub id or local file of the tasks; default: the embedded tasks.")
+    evaluate.add_argument("--split", default="test", help="Dataset split (default: test).")
+    evaluate.add_argument("--n", type=int, help="Evaluate at most this many tasks.")
+    evaluate.add_argument("--max-new-tokens", type=int, default=512, help="Completion budget per task.")
+    evaluate.add_argument("--batch-size", type=int, default=8, help="Prompts per generate call.")
+    evaluate.add_argument("--out", default="eval-report", help="Directory for report.json and report.html.")
     evaluate.add_argument("--json", action="store_true", help="Print the scores as JSON.")
     evaluate.set_defaults(run=_eval)
     return parser

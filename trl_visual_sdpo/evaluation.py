@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import torch
 from rich.progress import Progress
 
 from trl_visual_sdpo.extract import extract_code
+from trl_visual_sdpo.metrics import domain_metric
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 
 
@@ -74,3 +76,53 @@ def summarize_renders(results: Sequence[RenderResult]) -> dict[str, float]:
         "flawless_rate": sum(1 for r in executed if not r.defects) / n,
         "rubric_overall": sum(r.rubric.get("overall", 0.0) for r in results) / n,
     }
+
+
+@dataclass
+class TaskEvaluation:
+    """One task of an evaluation: what the policy wrote, how it rendered, and how it scored against the reference."""
+
+    task_id: str
+    completion: str
+    result: RenderResult
+    reference: RenderResult | None = None
+    scores: dict[str, Any] = field(default_factory=dict)
+    """The domain's benchmark metric against the reference render (empty without a reference)."""
+
+
+def evaluate_policy(
+    model,
+    processing_class,
+    renderer: Renderer,
+    tasks,
+    max_new_tokens: int = 256,
+    batch_size: int = 8,
+    description: str = "Generating",
+) -> tuple[dict[str, float], list[TaskEvaluation]]:
+    """Generate for every task, render, and score with the domain's metric against each task's `reference_code`.
+
+    Returns the summary (execution rate, defects, rubric, `reference_similarity` = the metric's headline, and the
+    mean of each metric axis as `metric/<axis>`) and the per-task evaluations.
+    """
+    completions = generate_completions(model, processing_class, tasks["prompt"], max_new_tokens, batch_size,
+                                       description)
+    results = render_completions(renderer, completions)
+    columns = getattr(tasks, "column_names", None) or list(tasks[0].keys())
+    references = renderer.render_batch(list(tasks["reference_code"])) if "reference_code" in columns else []
+    metric, headline = domain_metric(renderer.domain)
+    task_ids = list(tasks["task_id"]) if "task_id" in columns else [str(i) for i in range(len(results))]
+    evaluations = [
+        TaskEvaluation(task_id, completion, result, reference, metric(result, reference) if reference else {})
+        for task_id, completion, result, reference in zip(
+            task_ids, completions, results, references or [None] * len(results), strict=True
+        )
+    ]
+    summary = summarize_renders(results)
+    if references:
+        n = max(len(evaluations), 1)
+        summary["reference_similarity"] = sum(e.scores[headline] for e in evaluations) / n
+        for axis in evaluations[0].scores if evaluations else ():
+            if isinstance(evaluations[0].scores[axis], (int, float)):
+                values = [e.scores[axis] for e in evaluations if isinstance(e.scores.get(axis), (int, float))]
+                summary[f"metric/{axis}"] = sum(values) / max(len(values), 1)
+    return summary, evaluations

@@ -16,11 +16,10 @@ from accelerate import PartialState
 from trl import ModelConfig, ScriptArguments, get_peft_config, get_quantization_config
 
 from trl_visual_sdpo.config import VisualSDPOConfig
-from trl_visual_sdpo.evaluation import generate_completions, render_completions, summarize_renders
+from trl_visual_sdpo.evaluation import evaluate_policy
 from trl_visual_sdpo.models import default_policy_path, load_policy
 from trl_visual_sdpo.plots import before_after_grid, training_curves
 from trl_visual_sdpo.render.base import Renderer, RenderResult
-from trl_visual_sdpo.rewards import ReferenceSimilarity
 from trl_visual_sdpo.trainer import VisualSDPOTrainer
 
 
@@ -48,15 +47,10 @@ def limit_tasks(script_args: RecipeArguments, train: Dataset, test: Dataset) -> 
 def held_out_scores(
     model, processing_class, renderer: Renderer, tasks: Dataset, max_new_tokens: int, stage: str
 ) -> tuple[dict, list[RenderResult]]:
-    """Greedy completions for the held-out tasks, rendered and summarised, with the reference similarity."""
-    completions = generate_completions(model, processing_class, tasks["prompt"], max_new_tokens, description=stage)
-    results = render_completions(renderer, completions)
-    scores = summarize_renders(results)
-    similarity = ReferenceSimilarity(renderer=renderer)
-    scores["reference_similarity"] = sum(similarity(
-        completions=completions, render_results=results, reference_code=tasks["reference_code"]
-    )) / max(len(results), 1)
-    return scores, results
+    """Greedy completions for the held-out tasks, rendered, summarised and scored against their references."""
+    summary, evaluations = evaluate_policy(model, processing_class, renderer, tasks, max_new_tokens,
+                                           description=stage)
+    return summary, [e.result for e in evaluations]
 
 
 def run_recipe(

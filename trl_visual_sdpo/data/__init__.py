@@ -4,7 +4,36 @@ Every loader returns a TRL-style dataset with a conversational `prompt` column p
 `task_id` (and `image` for image-conditioned prompts), so one recipe trains on either.
 """
 
+import importlib
+
+from datasets import Dataset
+
 from trl_visual_sdpo.data.chart import CHART_TYPES, chart_tasks, load_chart_tasks, load_chartmimic
 from trl_visual_sdpo.data.common import load_rows
 
-__all__ = ["CHART_TYPES", "chart_tasks", "load_chart_tasks", "load_chartmimic", "load_rows"]
+TASK_SETS = {
+    "chart": ("trl_visual_sdpo.data.chart:load_chart_tasks", "trl_visual_sdpo.data.chart:load_chartmimic"),
+}
+"""Domain -> (`module:function` of its embedded task set, `module:function` of its Hub loader)."""
+
+
+def _function(path: str):
+    module_name, name = path.split(":")
+    return getattr(importlib.import_module(module_name), name)
+
+
+def load_tasks(
+    domain: str, dataset: str | None = None, split: str = "test", n: int | None = None, **loader_kwargs
+) -> Dataset:
+    """A domain's tasks: the embedded set when `dataset` is empty, else that Hub id or local file through the
+    domain's Hub loader (`loader_kwargs` such as `column_map` go to it)."""
+    if domain not in TASK_SETS:
+        raise ValueError(f"No task set for domain {domain!r}; available: {', '.join(sorted(TASK_SETS))}.")
+    embedded, hub = TASK_SETS[domain]
+    if dataset:
+        tasks = _function(hub)(dataset, split=split, **loader_kwargs)
+        return tasks.select(range(min(n, len(tasks)))) if n else tasks
+    return _function(embedded)(split, n=n)
+
+
+__all__ = ["CHART_TYPES", "TASK_SETS", "chart_tasks", "load_chart_tasks", "load_chartmimic", "load_rows", "load_tasks"]
