@@ -27,6 +27,7 @@ from trl.models import unwrap_model_for_generation
 from trl.trainer.utils import entropy_from_logits, get_config_model_id, pad, selective_log_softmax
 
 from trl_visual_sdpo.attribution import ATTRIBUTION_MODEL, ATTRIBUTION_STATIC, attribute_missing_lines
+from trl_visual_sdpo.checkpoints import last_complete_checkpoint
 from trl_visual_sdpo.config import VisualSDPOConfig
 from trl_visual_sdpo.credit import credited_line_layers, token_char_spans, token_weights
 from trl_visual_sdpo.extract import completion_text, extract_code
@@ -166,6 +167,18 @@ class VisualSDPOTrainer(GRPOTrainer):
             tags=[*self._tag_names, *([tags] if isinstance(tags, str) else tags or [])],
         )
         card.save(os.path.join(self.args.output_dir, "README.md"))
+
+    def train(self, resume_from_checkpoint: str | bool | None = None, **kwargs):
+        """[`~transformers.Trainer.train`]; `resume_from_checkpoint=True` resumes from the last *complete*
+        checkpoint, so a run killed while saving (even with `kill -9`) resumes from the one before."""
+        if resume_from_checkpoint is True:
+            resume_from_checkpoint = last_complete_checkpoint(self.args.output_dir)
+            if resume_from_checkpoint is None:
+                raise ValueError(
+                    f"resume_from_checkpoint=True but {self.args.output_dir} holds no complete checkpoint. Start "
+                    "without resume_from_checkpoint, or point it at a checkpoint directory."
+                )
+        return super().train(resume_from_checkpoint=resume_from_checkpoint, **kwargs)
 
     # ------------------------------------------------------------------ rendering and rewards
 
