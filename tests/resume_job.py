@@ -24,4 +24,4 @@ if __name__ == "__main__":
         renderer=BoxRenderer(),
     )
     trainer.train(resume_from_checkpoint=True if resume else None)
-    Path(output_dir, "done").write_text(str(trainer.state.global_step))
+    Path(output_dir, "done").write_text(f"{trainer.state.global_step} {trainer.accelerator.num_processes}")

@@ -44,6 +44,15 @@ def limit_tasks(script_args: RecipeArguments, train: Dataset, test: Dataset) -> 
     return train, test.select(range(min(script_args.num_eval_tasks, len(test))))
 
 
+def quantization_kwargs(model_args: ModelConfig) -> dict:
+    """QLoRA (`--load_in_4bit --use_peft`) or 8-bit loading through TRL's bitsandbytes config; else nothing."""
+    quantization_config = get_quantization_config(model_args)
+    if quantization_config is None:
+        return {}
+    # A quantized model cannot be moved after loading: each process loads it straight onto its own device.
+    return {"quantization_config": quantization_config, "device_map": {"": PartialState().local_process_index}}
+
+
 def held_out_scores(
     model, processing_class, renderer: Renderer, tasks: Dataset, max_new_tokens: int, stage: str
 ) -> tuple[dict, list[RenderResult]]:
@@ -65,13 +74,8 @@ def run_recipe(
 ) -> dict:
     """Train with Visual-SDPO and write the adapter, `metrics.json`, `curves.png` and `before_after.png`."""
     model_path = model_args.model_name_or_path or default_policy_path()
-    quantization_config = get_quantization_config(model_args)  # QLoRA: --load_in_4bit --use_peft
-    model, processing_class = load_policy(
-        model_path, model_args.model_revision, model_args.dtype or "auto",
-        quantization_config=quantization_config,
-        # a quantized model cannot be moved after loading: each process loads it onto its own device
-        device_map={"": PartialState().local_process_index} if quantization_config is not None else None,
-    )
+    model, processing_class = load_policy(model_path, model_args.model_revision, model_args.dtype or "auto",
+                                          **quantization_kwargs(model_args))
     output_dir = Path(training_args.output_dir)
     is_main = int(os.environ.get("RANK", "0")) == 0
 
