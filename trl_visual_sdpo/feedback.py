@@ -161,3 +161,11 @@ def build_teacher_prompt(
         parts.append({"type": "text", "text": "\n\n" + text})
     messages[last_user] = {**messages[last_user], "content": parts}
     return messages
+
+
+def revision_prompt(prompt: list[dict], completion: str, result: RenderResult, max_error_chars: int) -> list[dict]:
+    """An inference-time critique-revise turn: the conversation so far, the model's answer, then the same feedback
+    the teacher reads (rubric text or the error) as the next user turn. Used by the render-critique-revise baseline
+    of `benchmarks/sample_efficiency.py`, which gives the model at inference what Visual-SDPO gives it in training."""
+    return [*prompt, {"role": "assistant", "content": completion},
+            {"role": "user", "content": feedback_text(result, ["rubric"], max_error_chars)}]

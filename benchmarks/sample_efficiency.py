@@ -1,0 +1,327 @@
+"""Does Visual-SDPO beat GRPO on the same rollout budget, and what does each part buy? Held-out scores with seeds.
+
+Chart domain, embedded default model (SmolLM2-135M-Instruct, LoRA r=8 on q/v), embedded tasks: training on the
+train split, held-out scores on the first `--eval_tasks` test tasks (greedy decoding). Arms:
+
+- `zero_shot`: the base model;
+- `grpo`: TRL's own GRPOTrainer with our reward functions (executability, defect-free, reference similarity);
+- `sdpo_uniform`: VisualSDPOTrainer with `credit_alpha=0` (uniform distillation);
+- `sdpo_credit`: VisualSDPOTrainer with `credit_alpha=1` (visual-grounded credit weighting);
+- `critique_revise`: inference only: the zero-shot model, then `--revise_rounds` rounds of render -> feedback ->
+  rewrite for programs that failed or had defects (its extra generated tokens and renders are reported);
+- sweeps: `alpha=<v>` (Visual-SDPO with `credit_alpha=v`) and `grpo_weight=<v>`.
+
+Every arm-and-seed run writes `benchmarks/results/sample_efficiency/<arm>-seed<k>.json` when it finishes, and
+finished runs are skipped, so the grid resumes where it stopped and can be spread over several sittings:
+
+    python benchmarks/sample_efficiency.py --arms zero_shot grpo sdpo_uniform sdpo_credit critique_revise --seeds 0 1 2
+    python benchmarks/sample_efficiency.py --arms alpha=0 alpha=0.5 alpha=1 alpha=2 alpha=4 --seeds 0 1 2 --steps 3
+    python benchmarks/sample_efficiency.py --arms grpo_weight=0 grpo_weight=0.5 grpo_weight=2 --seeds 0 1 2 --steps 3
+    python benchmarks/sample_efficiency.py --report     # aggregate: sample_efficiency.json and sample_efficiency.png
+
+On a GPU, scale the budget up, e.g. `--model Qwen/Qwen2.5-Coder-1.5B-Instruct --steps 200 --eval_every 25
+--max_completion_length 512 --eval_tasks 28` (a run's settings are part of its file name, so results of
+different budgets never mix).
+
+Held-out reward = mean of the three training rewards (execution, the rubric's defect-free score, ChartMimic-style
+similarity to the reference), so it is on the same scale for every arm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+RUNS = RESULTS / "sample_efficiency"
+FINAL_KEYS = ("held_out_reward", "exec_rate", "defects_per_render", "reference_similarity", "metric/text",
+              "metric/layout", "metric/type", "metric/color")
+
+
+def held_out_reward(summary: dict) -> float:
+    return (summary["exec_rate"] + summary["rubric_overall"] + summary.get("reference_similarity", 0.0)) / 3
+
+
+def arm_settings(arm: str) -> dict:
+    """What an arm trains with: the trainer (`None`: no training), credit alpha, GRPO weight, revise rounds."""
+    fixed = {"zero_shot": {"trainer": None}, "critique_revise": {"trainer": None, "revise": True},
+             "grpo": {"trainer": "grpo"}, "sdpo_uniform": {"trainer": "sdpo", "credit_alpha": 0.0},
+             "sdpo_credit": {"trainer": "sdpo", "credit_alpha": 1.0}}
+    if arm in fixed:
+        return fixed[arm]
+    name, _, value = arm.partition("=")
+    if name in ("alpha", "grpo_weight") and value:
+        return {"trainer": "sdpo", "credit_alpha" if name == "alpha" else "grpo_weight": float(value)}
+    raise SystemExit(f"Unknown arm {arm!r}: use zero_shot, grpo, sdpo_uniform, sdpo_credit, critique_revise, "
+                     "alpha=<value> or grpo_weight=<value>.")
+
+
+def budget_key(args) -> str:
+    budget = (args.model, args.steps, args.eval_every, args.batch_size, args.num_generations,
+              args.max_completion_length, args.eval_tasks, args.eval_max_new_tokens, args.learning_rate,
+              args.revise_rounds)
+    return hashlib.sha1(repr(budget).encode()).hexdigest()[:8]
+
+
+def run_path(arm: str, seed: int, args) -> Path:
+    return RUNS / f"{arm}-seed{seed}-{budget_key(args)}.json"
+
+
+def evaluate(model, tokenizer, renderer, tasks, args) -> tuple[dict, list]:
+    from trl_visual_sdpo.evaluation import evaluate_policy
+
+    summary, evaluations = evaluate_policy(model, tokenizer, renderer, tasks, args.eval_max_new_tokens,
+                                           description="Held-out")
+    summary["held_out_reward"] = held_out_reward(summary)
+    return summary, evaluations
+
+
+def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
+    """Zero-shot, then up to `revise_rounds` rewrites of failed or defective programs from the render's feedback."""
+    from trl_visual_sdpo.evaluation import generate_completions, render_completions
+    from trl_visual_sdpo.feedback import revision_prompt
+
+    summary, evaluations = evaluate(model, tokenizer, renderer, tasks, args)
+    rounds = [summary]
+    completions = [e.completion for e in evaluations]
+    results = [e.result for e in evaluations]
+    extra_tokens = extra_renders = 0
+    start = time.perf_counter()
+    for _ in range(args.revise_rounds):
+        todo = [i for i, r in enumerate(results) if not r.ok or r.defects]
+        if not todo:
+            break
+        prompts = [revision_prompt(tasks[i]["prompt"], completions[i], results[i], 1200) for i in todo]
+        revised = generate_completions(model, tokenizer, prompts, args.eval_max_new_tokens, description="Revising")
+        for i, completion, result in zip(todo, revised, render_completions(renderer, revised)):
+            completions[i], results[i] = completion, result
+        extra_tokens += sum(len(tokenizer(c, add_special_tokens=False)["input_ids"]) for c in revised)
+        extra_renders += len(todo)
+        # Score the revised programs like every other arm: re-run the held-out summary on the final programs.
+        rounds.append(_summarize(results, tasks, renderer))
+    final = dict(rounds[-1])
+    final["revise_rounds"] = rounds
+    final["extra_generated_tokens"] = extra_tokens
+    final["extra_renders"] = extra_renders
+    final["extra_seconds"] = time.perf_counter() - start
+    return final
+
+
+def _summarize(results, tasks, renderer) -> dict:
+    from trl_visual_sdpo.evaluation import summarize_renders
+    from trl_visual_sdpo.metrics import domain_metric
+
+    metric, headline = domain_metric(renderer.domain)
+    references = renderer.render_batch(list(tasks["reference_code"]))
+    scores = [metric(r, ref) for r, ref in zip(results, references)]
+    summary = summarize_renders(results)
+    summary["reference_similarity"] = statistics.fmean(s[headline] for s in scores)
+    for axis in ("text", "layout", "type", "color"):
+        summary[f"metric/{axis}"] = statistics.fmean(s[axis] for s in scores)
+    summary["held_out_reward"] = held_out_reward(summary)
+    return summary
+
+
+def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
+    import torch
+    from peft import LoraConfig
+    from transformers import TrainerCallback
+    from trl import GRPOConfig, GRPOTrainer
+
+    from trl_visual_sdpo import VisualSDPOConfig, VisualSDPOTrainer
+    from trl_visual_sdpo.data import load_chart_tasks
+    from trl_visual_sdpo.models import load_policy
+    from trl_visual_sdpo.rewards import DefectFree, Executability, ReferenceSimilarity
+
+    model, tokenizer = load_policy(args.model, dtype=torch.float32)
+    train = load_chart_tasks("train")
+    common = dict(output_dir=tempfile.mkdtemp(prefix="sample_efficiency-"), per_device_train_batch_size=args.batch_size,
+                  num_generations=args.num_generations, max_completion_length=args.max_completion_length,
+                  temperature=0.7, max_steps=args.steps, learning_rate=args.learning_rate, logging_steps=1,
+                  save_strategy="no", report_to="none", bf16=False, use_cpu=not torch.cuda.is_available(), seed=seed)
+    rewards = [Executability("executability_reward", renderer), DefectFree("defect_free_reward", renderer),
+               ReferenceSimilarity(renderer=renderer)]
+    peft_config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM")
+    curve: list[dict] = []
+    eval_seconds = [0.0]
+
+    class HeldOut(TrainerCallback):
+        def on_step_end(self, _args, state, control, model=None, **kwargs):
+            if state.global_step % args.eval_every == 0 or state.global_step == args.steps:
+                start = time.perf_counter()
+                summary, _ = evaluate(model, tokenizer, renderer, tasks, args)
+                eval_seconds[0] += time.perf_counter() - start
+                rollouts = state.global_step * args.batch_size
+                curve.append({"step": state.global_step, "rollouts": rollouts, "held_out": summary})
+
+    if settings["trainer"] == "grpo":
+        trainer = GRPOTrainer(model=model, reward_funcs=rewards, args=GRPOConfig(**common), train_dataset=train,
+                              processing_class=tokenizer, peft_config=peft_config, callbacks=[HeldOut()])
+    else:
+        config = VisualSDPOConfig(**common, credit_alpha=settings.get("credit_alpha", 1.0),
+                                  grpo_weight=settings.get("grpo_weight", 1.0))
+        trainer = VisualSDPOTrainer(model=model, reward_funcs=rewards, args=config, train_dataset=train,
+                                    processing_class=tokenizer, peft_config=peft_config, renderer=renderer,
+                                    callbacks=[HeldOut()])
+    start = time.perf_counter()
+    trainer.train()
+    train_seconds = time.perf_counter() - start - eval_seconds[0]
+    final = dict(curve[-1]["held_out"])
+    final.update(train_seconds=train_seconds, rollouts=args.steps * args.batch_size, curve=curve)
+    del trainer, model
+    gc.collect()
+    return final
+
+
+def run(arm: str, seed: int, args) -> None:
+    path = run_path(arm, seed, args)
+    if path.exists():
+        print(f"{path.name}: done already, skipped")
+        return
+    import torch
+    from transformers import set_seed
+
+    from trl_visual_sdpo.data import load_chart_tasks
+    from trl_visual_sdpo.models import load_policy
+    from trl_visual_sdpo.render.chart import ChartRenderer
+
+    set_seed(seed)
+    settings = arm_settings(arm)
+    tasks = load_chart_tasks("test", n=args.eval_tasks)
+    renderer = ChartRenderer()
+    start = time.perf_counter()
+    try:
+        if settings["trainer"] is None:
+            model, tokenizer = load_policy(args.model, dtype=torch.float32)
+            if settings.get("revise"):
+                final = critique_revise(model, tokenizer, renderer, tasks, args)
+            else:
+                final = evaluate(model, tokenizer, renderer, tasks, args)[0]
+            final["rollouts"] = 0
+        else:
+            final = train_arm(settings, seed, args, tasks, renderer)
+    finally:
+        renderer.close()
+    record = {"arm": arm, "seed": seed, "settings": settings, "budget": vars(args) | {"key": budget_key(args)},
+              "wall_seconds": time.perf_counter() - start, "final": final}
+    RUNS.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2, default=str))
+    print(f"{path.name}: held-out reward {final['held_out_reward']:.3f}, exec {final['exec_rate']:.2f}, "
+          f"{record['wall_seconds'] / 60:.1f} min")
+
+
+def _mean_std(values: list[float]) -> dict:
+    return {"mean": statistics.fmean(values), "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+            "n": len(values)}
+
+
+def rollouts_to_reach(records: list[dict], target: float) -> float | None:
+    """Mean over seeds of the first evaluated rollout count whose held-out reward reaches `target` (None: never)."""
+    reached = []
+    for record in records:
+        points = [p["rollouts"] for p in record["final"].get("curve", []) if p["held_out"]["held_out_reward"] >= target]
+        if not points:
+            return None
+        reached.append(min(points))
+    return statistics.fmean(reached) if reached else None
+
+
+def report() -> dict:
+    records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))]
+    by_budget: dict[str, dict[str, list]] = {}
+    for record in records:
+        by_budget.setdefault(record["budget"]["key"], {}).setdefault(record["arm"], []).append(record)
+    out = {}
+    for key, arms in by_budget.items():
+        table = {}
+        grpo_final = None
+        if "grpo" in arms:
+            grpo_final = statistics.fmean(r["final"]["held_out_reward"] for r in arms["grpo"])
+        for arm, runs in sorted(arms.items()):
+            row = {k: _mean_std([r["final"][k] for r in runs]) for k in FINAL_KEYS if k in runs[0]["final"]}
+            row["seeds"] = sorted(r["seed"] for r in runs)
+            row["rollouts"] = runs[0]["final"].get("rollouts", 0)
+            if arm == "critique_revise":
+                row["extra_generated_tokens"] = _mean_std([r["final"]["extra_generated_tokens"] for r in runs])
+                row["extra_renders"] = _mean_std([r["final"]["extra_renders"] for r in runs])
+            if grpo_final is not None and arm_settings(arm)["trainer"] is not None:
+                row["rollouts_to_reach_grpo_final"] = rollouts_to_reach(runs, grpo_final)
+            table[arm] = row
+        out[key] = {"budget": next(iter(arms.values()))[0]["budget"], "arms": table}
+    (RESULTS / "sample_efficiency.json").write_text(json.dumps(out, indent=2))
+    plot(by_budget, RESULTS / "sample_efficiency.png")
+    return out
+
+
+def plot(by_budget: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(by_budget) or 1, figsize=(6 * max(len(by_budget), 1), 4), squeeze=False)
+    for ax, (key, arms) in zip(axes[0], by_budget.items()):
+        for arm, runs in sorted(arms.items()):
+            curves = [r["final"].get("curve") for r in runs]
+            if curves[0]:  # a training arm: held-out reward against rollouts, mean and std over seeds
+                xs = [0] + [p["rollouts"] for p in curves[0]]
+                base = [r for r in arms.get("zero_shot", [])]
+                start = statistics.fmean(r["final"]["held_out_reward"] for r in base) if base else None
+                ys = [[p["held_out"]["held_out_reward"] for p in c] for c in curves]
+                means = [statistics.fmean(col) for col in zip(*ys)]
+                stds = [statistics.stdev(col) if len(col) > 1 else 0.0 for col in zip(*ys)]
+                if start is not None:
+                    means, stds = [start] + means, [0.0] + stds
+                else:
+                    xs = xs[1:]
+                ax.errorbar(xs, means, yerr=stds, marker="o", capsize=3, label=f"{arm} (n={len(runs)})")
+            else:
+                value = statistics.fmean(r["final"]["held_out_reward"] for r in runs)
+                ax.axhline(value, linestyle="--", color="gray" if arm == "zero_shot" else "black", linewidth=1,
+                           label=f"{arm} (n={len(runs)})")
+        ax.set_xlabel("training rollouts")
+        ax.set_ylabel("held-out reward")
+        ax.set_title(f"budget {key}", fontsize=9)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arms", nargs="+", default=["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit",
+                                                      "critique_revise"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--model", default=None, help="Hub id or path; default: the embedded SmolLM2-135M-Instruct.")
+    parser.add_argument("--steps", type=int, default=6)
+    parser.add_argument("--eval_every", type=int, default=3)
+    parser.add_argument("--batch_size", type=int, default=8, help="Rollouts per step.")
+    parser.add_argument("--num_generations", type=int, default=4, help="Rollouts per prompt (GRPO group size).")
+    parser.add_argument("--max_completion_length", type=int, default=128)
+    parser.add_argument("--learning_rate", type=float, default=5e-4)
+    parser.add_argument("--eval_tasks", type=int, default=8)
+    parser.add_argument("--eval_max_new_tokens", type=int, default=160)
+    parser.add_argument("--revise_rounds", type=int, default=2)
+    parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
+    args = parser.parse_args()
+    if args.report:
+        print(json.dumps(report(), indent=2))
+        return
+    report_args = argparse.Namespace(**{k: v for k, v in vars(args).items() if k not in ("arms", "seeds", "report")})
+    for seed in args.seeds:  # seed-major, so that every arm has a first seed early
+        for arm in args.arms:
+            run(arm, seed, report_args)
+    report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
