@@ -6,7 +6,11 @@ Three GRPOTrainer hooks are extended, each calling `super()`:
 - `_generate_and_score_completions`: after TRL's batch is built, add per-completion teacher prompts (student prompt +
   feedback) and credit weights, aligned with TRL's batch so its shuffling and splitting keep them paired.
 - `_compute_loss`: `grpo_weight * TRL's loss + distill_weight * credit-weighted divergence`, where the teacher is
-  the same model (same weights, same adapter) reading the longer prompt, under `no_grad`.
+  the same model (same weights, same adapter) reading the longer prompt, under `no_grad`. The student runs one
+  forward for both terms: `_get_per_token_logps_and_entropies` hands TRL log-probs read off the logits it keeps.
+
+Around training: `train(resume_from_checkpoint=True)` skips half-written checkpoints, and `create_model_card`
+writes the card of `model_card_template.md` that TRL's `push_to_hub` uploads.
 """
 
 from __future__ import annotations
