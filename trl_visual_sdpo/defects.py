@@ -5,7 +5,11 @@ Input: `Element`s with boxes in image pixels (top-left origin) and the canvas si
 - kind `"text"` (meta `role`: "tick", "title", "label", "legend_text", "annotation", ...), `"legend"`, `"axes"`,
   and data kinds `"line"`, `"patch"`, `"collection"`, `"image"` with `meta["data"] = True`;
 - `meta["background"]`: the colour a text is drawn on; `meta["points"]`: sampled pixel points of a line;
-- `meta["font_pt"]`: font size in points; `meta["container"]`: id of the element a text must stay inside.
+- `meta["font_pt"]`: font size in points; `meta["container"]`: id of the element a text must stay inside (a
+  container with `meta["clips"]` cuts what sticks out); `meta["ancestors"]`: ids of the elements a text is nested
+  in (texts of nested elements do not overlap each other); `meta["parent"]`: siblings share it (alignment);
+- `meta["contrast_audited"]`: contrast was measured by an audit (axe-core on web pages), whose findings are in
+  `meta["contrast"]` (`ratio`, `required`); audited texts without a finding pass.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from trl_visual_sdpo.render.base import (
 MIN_OVERLAP_PX = 4.0
 ALIGN_TOLERANCE_PX = 8.0
 SMALL_TEXT_PT = 6.0
+OVERFLOW_TOLERANCE_PX = 2.0
 
 
 def area(box: BBox) -> float:
@@ -99,9 +104,16 @@ def _footprint(element: Element) -> list[tuple[float, float]]:
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
 
 
+def _nested(a: Element, b: Element) -> bool:
+    return (a.meta.get("container") in b.meta.get("ancestors", ())) or (b.meta.get("container") in
+                                                                        a.meta.get("ancestors", ()))
+
+
 def text_overlaps(elements: Sequence[Element]) -> list[Defect]:
     defects = []
     for a, b in combinations(_texts(elements), 2):
+        if _nested(a, b):
+            continue
         box = intersection(a.bbox, b.bbox)
         if area(box) <= 0:
             continue
@@ -154,7 +166,7 @@ def clipped_or_outside(elements: Sequence[Element], size: tuple[int, int]) -> li
     """Text cut by the canvas edge, and other content (legends, axes) partly or wholly off the canvas."""
     defects = []
     for element in elements:
-        if area(element.bbox) <= 0 or element.kind not in ("text", "legend", "axes"):
+        if area(element.bbox) <= 0 or element.kind not in ("text", "legend", "axes", "box"):
             continue
         if element.kind == "text" and not (element.text or "").strip():
             continue
@@ -171,13 +183,18 @@ def low_contrast(elements: Sequence[Element]) -> list[Defect]:
     """Text below WCAG AA contrast: 4.5:1, or 3:1 for large text (>= 18 pt, or >= 14 pt bold)."""
     defects = []
     for text in _texts(elements):
-        foreground, background = text.colors.get("color"), text.meta.get("background")
-        if not foreground or not background:
-            continue
-        size = text.meta.get("font_pt", 12.0)
-        large = size >= 18 or (size >= 14 and text.meta.get("bold"))
-        needed = 3.0 if large else 4.5
-        ratio = contrast_ratio(foreground, background)
+        if text.meta.get("contrast_audited"):
+            if not text.meta.get("contrast"):
+                continue
+            ratio, needed = text.meta["contrast"]["ratio"], text.meta["contrast"]["required"]
+        else:
+            foreground, background = text.colors.get("color"), text.meta.get("background")
+            if not foreground or not background:
+                continue
+            size = text.meta.get("font_pt", 12.0)
+            large = size >= 18 or (size >= 14 and text.meta.get("bold"))
+            needed = 3.0 if large else 4.5
+            ratio = contrast_ratio(foreground, background)
         if ratio < needed:
             defects.append(Defect(LOW_CONTRAST, text.bbox, min(1.0, (needed - ratio) / (needed - 1)), [text.id],
                                   f"Text {_label(text)} has contrast {ratio:.2f}:1 against its background "
@@ -186,33 +203,52 @@ def low_contrast(elements: Sequence[Element]) -> list[Defect]:
 
 
 def misaligned(elements: Sequence[Element], kind: str = "axes", tolerance: float = ALIGN_TOLERANCE_PX) -> list[Defect]:
-    """Siblings (e.g. subplot axes) whose edges are nearly but not exactly aligned."""
+    """Siblings (same `meta["parent"]`: subplot axes, cards in a row) whose edges are nearly but not exactly aligned.
+
+    Side-by-side siblings are compared by their top edges, stacked ones by their left edges: the edges a layout
+    lines up. Overlapping pairs are left to the overlap checks.
+    """
     items = [e for e in elements if e.kind == kind and area(e.bbox) > 0]
     defects = []
     for a, b in combinations(items, 2):
-        for edge, name in ((0, "left"), (1, "top"), (2, "right"), (3, "bottom")):
-            gap = abs(a.bbox[edge] - b.bbox[edge])
-            if 0.5 < gap <= tolerance:
-                box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
-                       max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
-                defects.append(Defect(MISALIGNED, box, gap / tolerance, [a.id, b.id],
-                                      f"The {name} edges of two {kind} elements are {gap:.0f} px apart; align them."))
-                break
+        if a.meta.get("parent") != b.meta.get("parent"):
+            continue
+        side_by_side = a.bbox[2] <= b.bbox[0] or b.bbox[2] <= a.bbox[0]
+        stacked = a.bbox[3] <= b.bbox[1] or b.bbox[3] <= a.bbox[1]
+        if side_by_side == stacked:  # overlapping, or diagonal neighbours: no edge is meant to line up
+            continue
+        edge, name = (1, "top") if side_by_side else (0, "left")
+        gap = abs(a.bbox[edge] - b.bbox[edge])
+        if 0.5 < gap <= tolerance:
+            box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
+                   max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+            defects.append(Defect(MISALIGNED, box, gap / tolerance, [a.id, b.id],
+                                  f"The {name} edges of two {kind} elements are {gap:.0f} px apart; align them."))
     return defects
 
 
-def overflow(elements: Sequence[Element]) -> list[Defect]:
-    """Text extending beyond the element it belongs in (`meta["container"]`), for boxes of pages and slides."""
+def overflow(elements: Sequence[Element], tolerance_px: float = OVERFLOW_TOLERANCE_PX) -> list[Defect]:
+    """Text sticking out of the element it belongs in (`meta["container"]`) by more than `tolerance_px`: overflow,
+    or clipped text when the container cuts what sticks out (`meta["clips"]`)."""
     by_id = {e.id: e for e in elements}
     defects = []
     for text in _texts(elements):
         container = by_id.get(text.meta.get("container"))
         if container is None:
             continue
-        outside = 1.0 - area(intersection(text.bbox, container.bbox)) / max(area(text.bbox), 1e-9)
-        if outside > 0.01:
-            defects.append(Defect(OVERFLOW, text.bbox, min(1.0, outside), [text.id, container.id],
-                                  f"Text {_label(text)} overflows its {container.kind} ({outside:.0%} outside)."))
+        t, c = text.bbox, container.bbox
+        beyond = max(c[0] - t[0], c[1] - t[1], t[2] - c[2], t[3] - c[3])
+        if beyond <= tolerance_px:
+            continue
+        outside = 1.0 - area(intersection(t, c)) / max(area(t), 1e-9)
+        if container.meta.get("clips"):
+            defects.append(Defect(CLIPPED_TEXT, t, min(1.0, max(outside, 0.05)), [text.id, container.id],
+                                  f"Text {_label(text)} is cut off by its {container.meta.get('tag', container.kind)} "
+                                  f"({beyond:.0f} px hidden)."))
+        else:
+            defects.append(Defect(OVERFLOW, t, min(1.0, max(outside, 0.05)), [text.id, container.id],
+                                  f"Text {_label(text)} overflows its {container.meta.get('tag', container.kind)} "
+                                  f"by {beyond:.0f} px."))
     return defects
 
 
@@ -231,7 +267,8 @@ def find_defects(elements: Sequence[Element], size: tuple[int, int]) -> list[Def
         *data_overlaps(elements),
         *clipped_or_outside(elements, size),
         *low_contrast(elements),
-        *misaligned(elements),
+        *misaligned(elements, "axes"),
+        *misaligned(elements, "box"),
         *overflow(elements),
         *small_text(elements),
     ]

@@ -315,7 +315,7 @@ def _job_env(config: SandboxConfig, package_root: str) -> dict[str, str]:
     }
 
 
-def _bwrap_works() -> bool:
+def bwrap_works() -> bool:
     if shutil.which("bwrap") is None:
         return False
     probe = ["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--die-with-parent", "true"]
@@ -325,7 +325,7 @@ def _bwrap_works() -> bool:
         return False
 
 
-def _warn_once(message: str) -> None:
+def warn_once(message: str) -> None:
     if message not in _warned:
         _warned.add(message)
         warnings.warn(message, RuntimeWarning, stacklevel=3)
@@ -388,12 +388,12 @@ class Sandbox:
         mode = self.config.isolation
         if mode not in ("auto", "bwrap", "none"):
             raise ValueError(f"SandboxConfig.isolation must be 'auto', 'bwrap' or 'none', got {mode!r}.")
-        if mode in ("auto", "bwrap") and _bwrap_works():
+        if mode in ("auto", "bwrap") and bwrap_works():
             return "bwrap"
         if mode == "bwrap":
             raise RuntimeError("SandboxConfig.isolation='bwrap' but bubblewrap cannot start here. Install it "
                                "(Debian/Ubuntu: apt install bubblewrap) or allow user namespaces.")
-        _warn_once(
+        warn_once(
             "The sandbox runs WITHOUT file-system, network and PID isolation (bubblewrap is missing or cannot "
             "start): untrusted programs can read your files, reach the network and leave processes behind. "
             "Only CPU/memory/file-size/process limits and a scrubbed environment apply. Install bubblewrap "

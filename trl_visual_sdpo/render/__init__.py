@@ -7,7 +7,10 @@ import importlib
 
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 
-RENDERERS = {"chart": "trl_visual_sdpo.render.chart:ChartRenderer"}
+RENDERERS = {
+    "chart": "trl_visual_sdpo.render.chart:ChartRenderer",
+    "web": "trl_visual_sdpo.render.web:WebRenderer",
+}
 
 
 def load_renderer(domain: str, **kwargs) -> Renderer:

@@ -1,0 +1,469 @@
+"""Web pages: render HTML in a real headless Chromium, and trace every visible element back to its source lines.
+
+One warm browser serves every page (a new browser context per page), driven by Playwright's async API on a
+background thread, so `render_batch` renders several pages at once. Pages are hostile input:
+
+- no network: the page is served from a fake origin by request interception and every other request is refused;
+  the browser itself runs inside bubblewrap without a network namespace, so nothing leaves the machine even if
+  interception were bypassed (the home, the project directory and /tmp are hidden from it too);
+- a fixed viewport, a cap on the page's size and on the screenshot's height, and a wall-clock limit per page;
+- pop-ups are closed, a page may load once (a meta refresh loop cannot navigate), dialogs are dismissed;
+- a page that hangs, crashes its tab or kills the browser comes back as `RenderResult(ok=False, error=...)`, and
+  the browser is restarted when it died.
+
+Introspection: before loading, every start tag gets a `data-tvs-line` attribute with its source line (inserted on
+the same line, so line numbers do not move). In the page, a walker collects each visible element's box, its own
+text and the extent of that text (a DOM Range, so text overflowing its box is measured), computed colours and
+font size. The browser then says, through the Chrome DevTools Protocol (`CSS.getMatchedStylesForNode`), which
+author CSS rules matched each element; their lines are credited too. Low contrast comes from axe-core's
+`color-contrast` rule (the axe.min.js that `axe-playwright-python` ships).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import stat
+import tempfile
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Sequence
+
+from trl_visual_sdpo.defects import find_defects
+from trl_visual_sdpo.render.base import Element, RenderResult
+from trl_visual_sdpo.rubric import rubric_scores
+from trl_visual_sdpo.sandbox import bwrap_works, warn_once
+
+PAGE_URL = "http://page.invalid/"
+"""The fake origin a page is served from (`.invalid` never resolves)."""
+LINE_ATTRIBUTE = "data-tvs-line"
+ID_ATTRIBUTE = "data-tvs-id"
+CHROMIUM_ENV = "TVS_CHROMIUM"
+
+
+@dataclass
+class WebRenderConfig:
+    """How pages are rendered."""
+
+    viewport_width: int = 1280
+    viewport_height: int = 800
+    max_page_height: int = 4000
+    """Screenshots are cut at this height (pixels)."""
+    timeout_s: float = 15.0
+    """Wall-clock seconds one page may take: loading, scripts, introspection and the screenshot."""
+    settle_ms: int = 150
+    """Time scripts get after the load event before the page is measured."""
+    max_html_chars: int = 2_000_000
+    max_elements: int = 1500
+    """Elements introspected per page (in document order); a bigger DOM is rendered but not fully traced."""
+    concurrency: int = 2
+    """Pages rendered at once in the warm browser."""
+    chromium_path: str | None = None
+    """Browser executable: Playwright's own Chromium when installed, else this, `$TVS_CHROMIUM` or the system
+    `chromium`."""
+    isolation: str = "auto"
+    """`"bwrap"` (the browser runs without network in bubblewrap), `"none"`, or `"auto"` (bwrap when it works)."""
+
+
+def annotate_source(html: str) -> str:
+    """Insert `data-tvs-line="N"` into every start tag, on its own line, so source line numbers stay the same."""
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.tags: list[tuple[int, int]] = []  # (line, column just after the tag name)
+
+        def handle_starttag(self, tag, attrs):
+            line, column = self.getpos()
+            raw = self.get_starttag_text() or ""
+            if raw.startswith("<") and tag not in ("html", "head", "meta", "title", "script", "style", "link"):
+                self.tags.append((line, column + 1 + len(tag)))
+
+        handle_startendtag = handle_starttag
+
+    parser = Tags()
+    parser.feed(html)
+    parser.close()
+    lines = html.split("\n")  # the parser counts lines by "\n" only
+    for line, column in sorted(parser.tags, reverse=True):  # right to left keeps earlier offsets valid
+        text = lines[line - 1]
+        lines[line - 1] = f'{text[:column]} {LINE_ATTRIBUTE}="{line}"{text[column:]}'
+    return "\n".join(lines)
+
+
+# Runs in the page: every visible element, in document order, with its box, own text, text extent and style.
+_WALKER = """
+([maxElements, idAttr, lineAttr]) => {
+  const out = [];
+  const scrollX = window.scrollX, scrollY = window.scrollY;
+  const rect = r => [r.left + scrollX, r.top + scrollY, r.right + scrollX, r.bottom + scrollY];
+  const opaque = c => c && c !== 'transparent' && !/rgba\\(.*,\\s*0\\)$/.test(c);
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (opaque(c)) return c;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const all = document.body ? document.body.querySelectorAll('*') : [];
+  let id = 0;
+  for (const el of all) {
+    if (out.length >= maxElements) break;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden' || parseFloat(style.opacity) === 0) continue;
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'BR'].includes(el.tagName)) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 0 || box.height <= 0) continue;
+    const texts = [...el.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim());
+    let text = null, textBox = null;
+    if (texts.length) {
+      text = texts.map(n => n.textContent).join(' ').replace(/\\s+/g, ' ').trim();
+      const range = document.createRange();
+      range.setStartBefore(texts[0]);
+      range.setEndAfter(texts[texts.length - 1]);
+      const r = range.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) textBox = rect(r);
+    }
+    const parent = el.parentElement && el.parentElement.getAttribute(idAttr);
+    el.setAttribute(idAttr, 'e' + id);
+    const clips = ['hidden', 'clip', 'scroll', 'auto'].includes(style.overflowX) ||
+                  ['hidden', 'clip', 'scroll', 'auto'].includes(style.overflowY);
+    out.push({
+      id: 'e' + id++, tag: el.tagName.toLowerCase(), line: parseInt(el.getAttribute(lineAttr) || '0'),
+      box: rect(box), text, textBox, parent, clips,
+      color: style.color, background: background(el), ownBackground: style.backgroundColor,
+      fontSize: parseFloat(style.fontSize), fontWeight: parseInt(style.fontWeight) || 400,
+      block: !style.display.startsWith('inline') || style.display === 'inline-block',
+    });
+  }
+  const doc = document.documentElement;
+  return {elements: out, width: Math.max(doc.scrollWidth, document.body ? document.body.scrollWidth : 0),
+          height: Math.max(doc.scrollHeight, document.body ? document.body.scrollHeight : 0)};
+}
+"""
+
+# Runs in the page after axe: our element id of each axe target.
+_AXE_TARGETS = """
+([targets, idAttr]) => targets.map(t => {
+  try { const el = document.querySelector(t); return el ? el.getAttribute(idAttr) : null; }
+  catch (e) { return null; }
+})
+"""
+
+
+def _hex(css_color: str) -> str | None:
+    """`rgb(a)(r, g, b[, a])` -> `#rrggbb` (alpha ignored: the background walk already skipped transparent)."""
+    if not css_color or not css_color.startswith("rgb"):
+        return None
+    parts = css_color[css_color.index("(") + 1 : css_color.index(")")].replace("/", ",").split(",")
+    try:
+        r, g, b = (int(float(p)) for p in parts[:3])
+    except ValueError:
+        return None
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _wrapper_script(chromium: str, directory: Path) -> str:
+    """An executable that starts `chromium` inside bubblewrap: no network, home, project and /tmp hidden
+    (Playwright's profile directory, passed as `--user-data-dir`, is bound back in)."""
+    hidden = {str(Path.home().resolve()), str(Path.cwd().resolve())} - {"/"}
+    mounts = " ".join(f"--tmpfs {p}" for p in sorted(hidden))
+    script = directory / "chromium-sandboxed"
+    script.write_text(
+        "#!/bin/sh\n"
+        "profile=/nonexistent\n"
+        'for a in "$@"; do case "$a" in --user-data-dir=*) profile="${a#--user-data-dir=}";; esac; done\n'
+        f"exec bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /dev/shm --tmpfs /tmp {mounts} "
+        '--bind-try "$profile" "$profile" --unshare-net --unshare-pid --unshare-ipc --unshare-uts '
+        f'--die-with-parent --new-session {chromium} "$@"\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC | stat.S_IXGRP | stat.S_IXOTH)
+    return str(script)
+
+
+def find_chromium(configured: str | None = None, bundled: str | None = None) -> str:
+    """The browser to run: `configured` (or `$TVS_CHROMIUM`), else Playwright's own Chromium (`bundled`) when it
+    was downloaded, else the system's `chromium`."""
+    for candidate in (configured, os.environ.get(CHROMIUM_ENV)):
+        if candidate:
+            found = shutil.which(candidate) or (candidate if os.path.exists(candidate) else None)
+            if found is None:
+                raise FileNotFoundError(f"No browser at {candidate!r}. Set WebRenderConfig.chromium_path (or "
+                                        f"${CHROMIUM_ENV}) to a Chromium executable, or unset it.")
+            return found
+    if bundled and os.path.exists(bundled):
+        return bundled
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    raise FileNotFoundError("No Chromium found. Run `playwright install chromium`, or install your system's "
+                            "`chromium` package (Debian/Ubuntu: apt-get install chromium).")
+
+
+class WebRenderer:
+    """The web domain: HTML pages -> `RenderResult`s, rendered in one warm, network-less headless Chromium.
+
+    Args:
+        config: viewport, limits, concurrency and which browser to use.
+    """
+
+    domain = "web"
+    code_languages = ("html",)
+
+    def __init__(self, config: WebRenderConfig | None = None):
+        self.config = config or WebRenderConfig()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._playwright = None
+        self._browser = None
+        self._semaphore: asyncio.Semaphore | None = None
+        self._scratch = Path(tempfile.mkdtemp(prefix="tvs-web-"))
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ the browser, on its own thread
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(target=self._loop.run_forever, name="tvs-web", daemon=True)
+                self._thread.start()
+        return self._loop
+
+    def _executable(self, bundled: str | None) -> str:
+        chromium = find_chromium(self.config.chromium_path, bundled)
+        if self.config.isolation == "none":
+            return chromium
+        if bwrap_works():
+            return _wrapper_script(chromium, self._scratch)
+        if self.config.isolation == "bwrap":
+            raise RuntimeError("WebRenderConfig.isolation='bwrap' but bubblewrap cannot run here. Install it "
+                               "(apt-get install bubblewrap) or use isolation='auto'.")
+        warn_once("bubblewrap is not available: web pages render in Chromium with request interception as the "
+                  "only network barrier. Install bubblewrap to run the browser without a network.")
+        return chromium
+
+    async def _browser_ready(self):
+        if self._browser is not None and self._browser.is_connected():
+            return self._browser
+        from playwright.async_api import async_playwright
+
+        if self._playwright is None:
+            self._playwright = await async_playwright().start()
+            self._semaphore = asyncio.Semaphore(self.config.concurrency)
+        bundled = self._playwright.chromium.executable_path
+        executable = await asyncio.get_running_loop().run_in_executor(None, self._executable, bundled)
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=executable, args=["--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"],
+        )
+        return self._browser
+
+    async def _render_async(self, html: str) -> RenderResult:
+        start = time.perf_counter()
+        if len(html) > self.config.max_html_chars:
+            return RenderResult.failure(
+                f"The page is {len(html):,} characters long, over the {self.config.max_html_chars:,} limit. "
+                "Write a smaller page (no huge inline images or data).", code=html)
+        async with self._semaphore or asyncio.Semaphore(1):
+            browser = await self._browser_ready()
+            context = await browser.new_context(
+                viewport={"width": self.config.viewport_width, "height": self.config.viewport_height},
+                accept_downloads=False, service_workers="block",
+            )
+            try:
+                value = await asyncio.wait_for(self._load_and_measure(context, html), self.config.timeout_s)
+            except asyncio.TimeoutError:
+                return RenderResult.failure(
+                    f"The page did not finish loading and drawing within {self.config.timeout_s:.0f} s (an endless "
+                    "script loop, or a page too big to lay out). Remove long-running JavaScript.",
+                    code=html, seconds=time.perf_counter() - start)
+            except Exception as error:  # a crashed tab or browser: the next page gets a fresh browser
+                if not browser.is_connected():
+                    self._browser = None
+                return RenderResult.failure(f"The browser could not render the page: {str(error).splitlines()[0]}",
+                                            code=html, seconds=time.perf_counter() - start)
+            finally:
+                await self._close(context)
+        return _to_result(html, value, self.config, time.perf_counter() - start)
+
+    async def _close(self, context) -> None:
+        try:
+            await asyncio.wait_for(context.close(), 5)
+        except Exception:  # a tab stuck in a script loop: restart the browser rather than wait
+            browser, self._browser = self._browser, None
+            if browser is not None:
+                try:
+                    await asyncio.wait_for(browser.close(), 5)
+                except Exception:
+                    pass
+
+    async def _load_and_measure(self, context, html: str) -> dict:
+        from axe_playwright_python.async_playwright import Axe
+
+        served = {"page": False}
+        blocked: list[str] = []
+
+        async def route(request_route):
+            request = request_route.request
+            main_frame = request.is_navigation_request() and _is_main_frame(request, page)
+            if main_frame and request.url == PAGE_URL and not served["page"]:
+                served["page"] = True
+                await request_route.fulfill(body=annotate_source(html), content_type="text/html; charset=utf-8")
+                return
+            blocked.append(request.url)
+            if main_frame:  # a refresh or redirect: "204 No Content" keeps the page where it is
+                await request_route.fulfill(status=204)
+            else:
+                await request_route.abort("blockedbyclient")
+
+        page = await context.new_page()
+        await context.route("**/*", route)
+        page.on("popup", lambda popup: asyncio.ensure_future(popup.close()))  # window.open
+        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))  # alert() would block
+        cdp = await context.new_cdp_session(page)
+        sheets: dict[str, int] = {}
+        cdp.on("CSS.styleSheetAdded", lambda event: sheets.__setitem__(
+            event["header"]["styleSheetId"], int(event["header"].get("startLine", 0))))
+        await cdp.send("DOM.enable")
+        await cdp.send("CSS.enable")
+        await page.goto(PAGE_URL, wait_until="load")
+        await page.wait_for_timeout(self.config.settle_ms)
+        walked = await page.evaluate(_WALKER, [self.config.max_elements, ID_ATTRIBUTE, LINE_ATTRIBUTE])
+        rule_lines = await _matched_rule_lines(cdp, sheets, len(walked["elements"]))
+        axe = await Axe().run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]},
+                                             "resultTypes": ["violations"]})
+        contrast = await _contrast_findings(page, axe.response)
+        height = min(max(walked["height"], self.config.viewport_height), self.config.max_page_height)
+        png = await page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": self.config.viewport_width,
+                                                          "height": height})
+        return {"walked": walked, "rule_lines": rule_lines, "contrast": contrast, "png": png,
+                "size": (self.config.viewport_width, height), "blocked": blocked}
+
+    # ------------------------------------------------------------------ the Renderer protocol
+
+    def render(self, code: str) -> RenderResult:
+        return self.render_batch([code])[0]
+
+    def render_batch(self, codes: Sequence[str]) -> list[RenderResult]:
+        loop = self._ensure_loop()
+        futures: list[Future] = [asyncio.run_coroutine_threadsafe(self._render_async(code), loop) for code in codes]
+        results = []
+        for code, future in zip(codes, futures):
+            try:
+                results.append(future.result(timeout=self.config.timeout_s * (len(codes) + 2) + 60))
+            except Exception as error:  # never raise into the trainer
+                results.append(RenderResult.failure(f"The page could not be rendered: {error!r}", code=code))
+        return results
+
+    def close(self) -> None:
+        if self._loop is None:
+            return
+
+        async def shutdown():
+            if self._browser is not None:
+                await self._browser.close()
+            if self._playwright is not None:
+                await self._playwright.stop()
+
+        try:
+            asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout=30)
+        except Exception:
+            pass
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop, self._browser, self._playwright = None, None, None
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+def _is_main_frame(request, page) -> bool:
+    try:
+        return request.frame == page.main_frame
+    except Exception:  # the request of a pop-up being opened has no frame yet: not our page
+        return False
+
+
+async def _matched_rule_lines(cdp, sheets: dict[str, int], count: int) -> list[list[int]]:
+    """Per walked element (document order), the 1-based lines of the author CSS rules the browser matched."""
+    document = await cdp.send("DOM.getDocument", {"depth": 0})
+    found = await cdp.send("DOM.querySelectorAll", {"nodeId": document["root"]["nodeId"],
+                                                    "selector": f"[{ID_ATTRIBUTE}]"})
+    lines_per_node = []
+    for node_id in found["nodeIds"][:count]:
+        matched = await cdp.send("CSS.getMatchedStylesForNode", {"nodeId": node_id})
+        lines: set[int] = set()
+        for match in matched.get("matchedCSSRules", []):
+            rule = match["rule"]
+            if rule.get("origin") != "regular" or rule.get("styleSheetId") not in sheets:
+                continue
+            offset = sheets[rule["styleSheetId"]]
+            selector_range = (rule.get("selectorList", {}).get("selectors") or [{}])[0].get("range")
+            style_range = rule.get("style", {}).get("range")
+            first = (selector_range or style_range or {}).get("startLine")
+            last = (style_range or selector_range or {}).get("endLine", first)
+            if first is not None:
+                lines.update(range(offset + first + 1, offset + last + 2))
+        lines_per_node.append(sorted(lines))
+    return lines_per_node
+
+
+async def _contrast_findings(page, axe_response: dict) -> dict[str, dict]:
+    """Our element id -> axe-core's measured contrast for each `color-contrast` violation."""
+    nodes = [node for violation in axe_response.get("violations", []) for node in violation.get("nodes", [])]
+    targets = [node["target"][0] if node.get("target") else "" for node in nodes]
+    ids = await page.evaluate(_AXE_TARGETS, [targets, ID_ATTRIBUTE]) if targets else []
+    findings = {}
+    for element_id, node in zip(ids, nodes):
+        data = next((check.get("data") for check in node.get("any", []) if check.get("data")), None) or {}
+        if element_id and data.get("contrastRatio"):
+            findings[element_id] = {"ratio": float(data["contrastRatio"]),
+                                    "required": float(str(data.get("expectedContrastRatio", "4.5")).split(":")[0])}
+    return findings
+
+
+def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) -> RenderResult:
+    walked, rule_lines, contrast = value["walked"], value["rule_lines"], value["contrast"]
+    elements: list[Element] = []
+    for item, css_lines in zip(walked["elements"], rule_lines + [[]] * len(walked["elements"])):
+        lines = sorted({item["line"], *css_lines} - {0})
+        colors = {k: v for k, v in (("color", _hex(item["color"])), ("background", _hex(item["background"])))
+                  if v}
+        common = dict(colors=colors, lines=lines)
+        box = Element(id=item["id"], kind="box", bbox=tuple(item["box"]), **common,
+                      meta={"tag": item["tag"], "parent": item["parent"], "clips": item["clips"]})
+        elements.append(box)
+        if item["text"] and item["textBox"]:
+            meta = {"tag": item["tag"], "parent": item["parent"], "contrast_audited": True,
+                    "ancestors": _ancestors(item["id"], walked["elements"]), "background": colors.get("background"),
+                    "font_pt": item["fontSize"] * 0.75, "bold": item["fontWeight"] >= 700}
+            if item["block"]:  # an inline element's box is its text's box: nothing to overflow
+                meta["container"] = item["id"]
+            if item["id"] in contrast:
+                meta["contrast"] = contrast[item["id"]]
+            elements.append(Element(id=f"{item['id']}:text", kind="text", bbox=tuple(item["textBox"]),
+                                    text=item["text"], font_size=item["fontSize"], **common, meta=meta))
+    size = tuple(value["size"])
+    defects = find_defects(elements, (config.viewport_width, max(size[1], int(walked["height"]))))
+    return RenderResult(ok=True, image_png=value["png"], size=size, elements=elements, defects=defects,
+                        rubric=rubric_scores(True, defects), seconds=seconds, code=html,
+                        meta={"page_width": walked["width"], "page_height": walked["height"],
+                              "blocked_requests": value["blocked"]})
+
+
+def _ancestors(element_id: str, items: list[dict]) -> list[str]:
+    parents = {item["id"]: item["parent"] for item in items}
+    chain, current = [], parents.get(element_id)
+    while current:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
