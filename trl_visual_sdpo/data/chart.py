@@ -11,7 +11,7 @@ from typing import Callable
 
 from datasets import Dataset
 
-from trl_visual_sdpo.data.common import as_images, load_rows, map_columns
+from trl_visual_sdpo.data.common import as_images, conversational_prompt, load_rows, map_columns
 
 SYSTEM_PROMPT = (
     "You write Python programs that draw charts with matplotlib. Answer with one ```python code block that uses "
@@ -162,8 +162,7 @@ def chart_tasks() -> list[dict]:
 
 
 def _prompt(instruction: str, image=None) -> list[dict]:
-    user = [{"type": "image"}, {"type": "text", "text": instruction}] if image is not None else instruction
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+    return conversational_prompt(SYSTEM_PROMPT, instruction, image)
 
 
 def load_chart_tasks(split: str = "train", n: int | None = None) -> Dataset:

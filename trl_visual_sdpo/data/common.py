@@ -45,3 +45,10 @@ def as_images(dataset: Dataset | IterableDataset, column: str) -> Dataset | Iter
     if not isinstance((dataset.features or {}).get(column), ImageFeature):
         dataset = dataset.cast_column(column, ImageFeature())
     return dataset
+
+
+def conversational_prompt(system_prompt: str, instruction: str, image=None) -> list[dict]:
+    """TRL's conversational prompt: a system turn, then the user's instruction (after an image part when the task
+    shows a picture; TRL fills the part from the row's `image` column)."""
+    user = [{"type": "image"}, {"type": "text", "text": instruction}] if image is not None else instruction
+    return [{"role": "system", "content": system_prompt}, {"role": "user", "content": user}]

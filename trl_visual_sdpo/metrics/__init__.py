@@ -11,7 +11,10 @@ from typing import Callable
 
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 
-METRICS = {"chart": ("trl_visual_sdpo.metrics.chartmimic:chartmimic_scores", "low_level")}
+METRICS = {
+    "chart": ("trl_visual_sdpo.metrics.chartmimic:chartmimic_scores", "low_level"),
+    "web": ("trl_visual_sdpo.metrics.design2code:design2code_scores", "overall"),
+}
 """Domain -> (`module:function` of its benchmark metric, the key of its overall similarity)."""
 
 

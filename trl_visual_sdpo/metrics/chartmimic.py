@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-import numpy as np
-
+from trl_visual_sdpo.metrics.colors import ciede2000_similarity
 from trl_visual_sdpo.render.base import RenderResult
 
 AXES = ("text", "layout", "type", "color")
@@ -48,22 +47,12 @@ def _multiset_f1(predicted: list, reference: list) -> float:
     return _f1(sum((Counter(predicted) & Counter(reference)).values()), len(predicted), len(reference))
 
 
-def _lab(colors: list[str]) -> np.ndarray:
-    from skimage.color import rgb2lab
-
-    rgb = np.array([[int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)] for c in colors], dtype=float)
-    return rgb2lab(rgb.reshape(1, -1, 3)).reshape(-1, 3)
-
-
 def color_f1(predicted: list[str], reference: list[str]) -> float:
     if not predicted or not reference:
         return _f1(0, len(predicted), len(reference))
     from scipy.optimize import linear_sum_assignment
-    from skimage.color import deltaE_ciede2000
 
-    pred_lab, ref_lab = _lab(predicted), _lab(reference)
-    distance = deltaE_ciede2000(pred_lab[:, None, :], ref_lab[None, :, :])
-    similarity = np.clip(1 - distance / 100, 0, 1)
+    similarity = ciede2000_similarity(predicted, reference)
     rows, cols = linear_sum_assignment(-similarity)
     return _f1(float(similarity[rows, cols].sum()), len(predicted), len(reference))
 

@@ -222,6 +222,8 @@ class WebRenderer:
         self._playwright = None
         self._browser = None
         self._semaphore: asyncio.Semaphore | None = None
+        self._launch_lock: asyncio.Lock | None = None
+        self._executable_path: str | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="tvs-web-"))
         self._lock = threading.Lock()
 
@@ -249,19 +251,22 @@ class WebRenderer:
         return chromium
 
     async def _browser_ready(self):
-        if self._browser is not None and self._browser.is_connected():
-            return self._browser
-        from playwright.async_api import async_playwright
+        async with self._launch_lock:  # pages waiting for a (re)start share one launch
+            if self._browser is not None and self._browser.is_connected():
+                return self._browser
+            from playwright.async_api import async_playwright
 
-        if self._playwright is None:
-            self._playwright = await async_playwright().start()
-            self._semaphore = asyncio.Semaphore(self.config.concurrency)
-        bundled = self._playwright.chromium.executable_path
-        executable = await asyncio.get_running_loop().run_in_executor(None, self._executable, bundled)
-        self._browser = await self._playwright.chromium.launch(
-            executable_path=executable, args=["--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"],
-        )
-        return self._browser
+            if self._playwright is None:
+                self._playwright = await async_playwright().start()
+            if self._executable_path is None:
+                bundled = self._playwright.chromium.executable_path
+                self._executable_path = await asyncio.get_running_loop().run_in_executor(
+                    None, self._executable, bundled)
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=self._executable_path,
+                args=["--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"],
+            )
+            return self._browser
 
     async def _render_async(self, html: str) -> RenderResult:
         start = time.perf_counter()
@@ -269,8 +274,15 @@ class WebRenderer:
             return RenderResult.failure(
                 f"The page is {len(html):,} characters long, over the {self.config.max_html_chars:,} limit. "
                 "Write a smaller page (no huge inline images or data).", code=html)
-        async with self._semaphore or asyncio.Semaphore(1):
-            browser = await self._browser_ready()
+        if self._semaphore is None:  # made on the loop's thread, where every page coroutine runs
+            self._semaphore, self._launch_lock = asyncio.Semaphore(self.config.concurrency), asyncio.Lock()
+        async with self._semaphore:
+            try:
+                browser = await self._browser_ready()
+            except FileNotFoundError:
+                raise
+            except Exception as error:
+                return RenderResult.failure(f"The browser did not start: {_first_line(error)}", code=html)
             context = await browser.new_context(
                 viewport={"width": self.config.viewport_width, "height": self.config.viewport_height},
                 accept_downloads=False, service_workers="block",
@@ -285,7 +297,7 @@ class WebRenderer:
             except Exception as error:  # a crashed tab or browser: the next page gets a fresh browser
                 if not browser.is_connected():
                     self._browser = None
-                return RenderResult.failure(f"The browser could not render the page: {str(error).splitlines()[0]}",
+                return RenderResult.failure(f"The browser could not render the page: {_first_line(error)}",
                                             code=html, seconds=time.perf_counter() - start)
             finally:
                 await self._close(context)
@@ -357,7 +369,10 @@ class WebRenderer:
             try:
                 results.append(future.result(timeout=self.config.timeout_s * (len(codes) + 2) + 60))
             except Exception as error:  # never raise into the trainer
-                results.append(RenderResult.failure(f"The page could not be rendered: {error!r}", code=code))
+                if isinstance(error, FileNotFoundError):  # no browser at all: the user must act, say so
+                    raise
+                results.append(RenderResult.failure(f"The page could not be rendered: {_first_line(error)}",
+                                                    code=code))
         return results
 
     def close(self) -> None:
@@ -377,6 +392,7 @@ class WebRenderer:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop, self._browser, self._playwright = None, None, None
+        self._semaphore = self._launch_lock = None
         shutil.rmtree(self._scratch, ignore_errors=True)
 
     def __del__(self):
@@ -384,6 +400,10 @@ class WebRenderer:
             self.close()
         except Exception:
             pass
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
 def _is_main_frame(request, page) -> bool:
