@@ -71,6 +71,13 @@ class VisualSDPOConfig(GRPOConfig):
             made them; see `trl_visual_sdpo.attribution`).
         attribution_max_new_tokens (`int`, *optional*, defaults to `24`):
             Answer budget of one model attribution query.
+        log_renders_steps (`int`, *optional*, defaults to `50`):
+            Every this many optimizer steps, log a table of the last generation's completions: each render with its
+            defect boxes drawn on, the rubric, the error of a crashed program and the per-token credit shown on the
+            code. Written to `<output_dir>/renders/step-<N>.html` always, and to the `report_to` trackers (wandb,
+            trackio, tensorboard). `0` turns it off. See `trl_visual_sdpo.callbacks`.
+        num_renders_to_log (`int`, *optional*, defaults to `8`):
+            Completions per logged render table (the first ones of the batch, so sibling rollouts come together).
     """
 
     distill_weight: float = field(
@@ -138,6 +145,13 @@ class VisualSDPOConfig(GRPOConfig):
     )
     attribution_max_new_tokens: int = field(default=24, metadata={"help": "Tokens of one model attribution answer."})
 
+    log_renders_steps: int = field(
+        default=50,
+        metadata={"help": "Log a table of renders with defect boxes, rubric, errors and credit heat maps every this "
+                  "many steps (HTML under output_dir/renders and the report_to trackers); 0 turns it off."},
+    )
+    num_renders_to_log: int = field(default=8, metadata={"help": "Completions per logged render table."})
+
     def __post_init__(self):
         super().__post_init__()
         if isinstance(self.feedback_channels, str):  # a single channel from the command line
@@ -179,6 +193,12 @@ class VisualSDPOConfig(GRPOConfig):
         if self.attribution_fallback not in ATTRIBUTION_FALLBACKS:
             raise ValueError(f"`attribution_fallback` must be one of {ATTRIBUTION_FALLBACKS}, got "
                              f"{self.attribution_fallback!r}.")
+        if self.log_renders_steps < 0:
+            raise ValueError(f"`log_renders_steps` must be >= 0 (0 turns render logging off), got "
+                             f"{self.log_renders_steps}.")
+        if self.num_renders_to_log < 1:
+            raise ValueError(f"`num_renders_to_log` must be >= 1, got {self.num_renders_to_log}. To log no render "
+                             "table, set log_renders_steps=0.")
         if self.max_error_chars < 80:
             raise ValueError(f"`max_error_chars` must be >= 80 so the teacher can read the error, got "
                              f"{self.max_error_chars}.")

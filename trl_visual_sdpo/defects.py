@@ -9,7 +9,11 @@ Input: `Element`s with boxes in image pixels (top-left origin) and the canvas si
   container with `meta["clips"]` cuts what sticks out); `meta["ancestors"]`: ids of the elements a text is nested
   in (texts of nested elements do not overlap each other); `meta["parent"]`: siblings share it (alignment);
 - `meta["contrast_audited"]`: contrast was measured by an audit (axe-core on web pages), whose findings are in
-  `meta["contrast"]` (`ratio`, `required`); audited texts without a finding pass.
+  `meta["contrast"]` (`ratio`, `required`); audited texts without a finding pass;
+- `meta["frame"]`: id of the element whose box is this element's visible canvas (a slide in a deck image): it
+  must stay inside that box (instead of the image), and only elements of the same frame can overlap;
+- `meta["opaque"]`: content that must not overlap other opaque content (slide pictures, tables, charts);
+- `meta["min_pt"]`: the smallest readable font size for this text, when it differs from `SMALL_TEXT_PT`.
 """
 
 from __future__ import annotations
@@ -46,7 +50,9 @@ def intersection(a: BBox, b: BBox) -> BBox:
 
 
 def _label(element: Element) -> str:
-    return repr(element.text) if element.text else f"the {element.kind}"
+    if element.text:
+        return repr(element.text)
+    return f"the {element.kind} {element.meta['name']!r}" if element.meta.get("name") else f"the {element.kind}"
 
 
 def relative_luminance(hex_color: str) -> float:
@@ -109,10 +115,14 @@ def _nested(a: Element, b: Element) -> bool:
                                                                         a.meta.get("ancestors", ()))
 
 
+def _same_frame(a: Element, b: Element) -> bool:
+    return a.meta.get("frame") == b.meta.get("frame")
+
+
 def text_overlaps(elements: Sequence[Element]) -> list[Defect]:
     defects = []
     for a, b in combinations(_texts(elements), 2):
-        if _nested(a, b):
+        if _nested(a, b) or not _same_frame(a, b):
             continue
         box = intersection(a.bbox, b.bbox)
         if area(box) <= 0:
@@ -145,6 +155,9 @@ def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
         for item in data:
             if cover.meta.get("axes") is not None and item.meta.get("axes") not in (None, cover.meta.get("axes")):
                 continue
+            if not _same_frame(cover, item) or item.id in (cover.meta.get("container"), *cover.meta.get(
+                    "ancestors", ())):
+                continue
             share = _covers_data(cover.bbox, item)
             big_enough = item.meta.get("points") or area(intersection(cover.bbox, item.bbox)) >= MIN_OVERLAP_PX
             if share > 0.02 and big_enough:
@@ -168,6 +181,8 @@ def clipped_or_outside(elements: Sequence[Element], size: tuple[int, int]) -> li
     for element in elements:
         if area(element.bbox) <= 0 or element.kind not in ("text", "legend", "axes", "box"):
             continue
+        if element.meta.get("frame"):  # kept inside its own frame instead: `off_frame`
+            continue
         if element.kind == "text" and not (element.text or "").strip():
             continue
         share = _outside_share(element.bbox, size)
@@ -176,6 +191,44 @@ def clipped_or_outside(elements: Sequence[Element], size: tuple[int, int]) -> li
             verb = "is cut off by the image edge" if kind == CLIPPED_TEXT else "lies outside the image"
             defects.append(Defect(kind, element.bbox, min(1.0, share), [element.id],
                                   f"{_label(element).capitalize()} {verb} ({share:.0%} outside)."))
+    return defects
+
+
+def _sentence(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def off_frame(elements: Sequence[Element]) -> list[Defect]:
+    """Elements partly or wholly outside their frame (`meta["frame"]`, e.g. content off its slide): text is cut off
+    there, other content lies off the frame."""
+    by_id = {e.id: e for e in elements}
+    defects = []
+    for element in elements:
+        frame = by_id.get(element.meta.get("frame"))
+        if frame is None or area(element.bbox) <= 0 or (element.kind == "text" and not (element.text or "").strip()):
+            continue
+        share = 1.0 - area(intersection(element.bbox, frame.bbox)) / max(area(element.bbox), 1e-9)
+        if share > 0.01:
+            kind = CLIPPED_TEXT if element.kind == "text" else OUT_OF_CANVAS
+            verb = "is cut off by the edge of" if kind == CLIPPED_TEXT else "lies outside"
+            defects.append(Defect(kind, element.bbox, min(1.0, share), [element.id, frame.id],
+                                  f"{_sentence(_label(element))} {verb} its {frame.kind} ({share:.0%} outside)."))
+    return defects
+
+
+def opaque_overlaps(elements: Sequence[Element]) -> list[Defect]:
+    """Opaque content (`meta["opaque"]`: pictures, tables, charts) covering other opaque content in the same frame."""
+    items = [e for e in elements if e.meta.get("opaque") and area(e.bbox) > 0]
+    defects = []
+    for a, b in combinations(items, 2):
+        if not _same_frame(a, b):
+            continue
+        box = intersection(a.bbox, b.bbox)
+        overlap = area(box)
+        if overlap >= MIN_OVERLAP_PX:
+            severity = min(1.0, overlap / min(area(a.bbox), area(b.bbox)))
+            defects.append(Defect(DATA_OVERLAP, box, severity, [a.id, b.id],
+                                  f"{_sentence(_label(a))} and {_label(b)} overlap ({severity:.0%} of the smaller)."))
     return defects
 
 
@@ -253,11 +306,13 @@ def overflow(elements: Sequence[Element], tolerance_px: float = OVERFLOW_TOLERAN
 
 
 def small_text(elements: Sequence[Element], minimum_pt: float = SMALL_TEXT_PT) -> list[Defect]:
-    return [
-        Defect(SMALL_TEXT, t.bbox, min(1.0, (minimum_pt - t.meta["font_pt"]) / minimum_pt), [t.id],
-               f"Text {_label(t)} is {t.meta['font_pt']:.1f} pt, below the readable {minimum_pt:.0f} pt.")
-        for t in _texts(elements) if t.meta.get("font_pt") is not None and t.meta["font_pt"] < minimum_pt
-    ]
+    defects = []
+    for t in _texts(elements):
+        least = t.meta.get("min_pt", minimum_pt)
+        if t.meta.get("font_pt") is not None and t.meta["font_pt"] < least:
+            defects.append(Defect(SMALL_TEXT, t.bbox, min(1.0, (least - t.meta["font_pt"]) / least), [t.id],
+                                  f"Text {_label(t)} is {t.meta['font_pt']:.1f} pt, below the readable {least:.0f} pt."))
+    return defects
 
 
 def find_defects(elements: Sequence[Element], size: tuple[int, int]) -> list[Defect]:
@@ -269,6 +324,9 @@ def find_defects(elements: Sequence[Element], size: tuple[int, int]) -> list[Def
         *low_contrast(elements),
         *misaligned(elements, "axes"),
         *misaligned(elements, "box"),
+        *misaligned(elements, "shape"),
         *overflow(elements),
         *small_text(elements),
+        *off_frame(elements),
+        *opaque_overlaps(elements),
     ]

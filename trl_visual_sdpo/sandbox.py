@@ -43,6 +43,18 @@ logger = logging.getLogger(__name__)
 PROGRAM_FILENAME = "<program>"
 """Filename user programs are compiled with, so tracebacks and introspection can find their frames."""
 
+
+def program_lines(skip: int = 1) -> set[int]:
+    """Line numbers of every frame of the user program on the call stack, above the `skip` innermost frames
+    (`skip=1`: the caller of `program_lines`). Renderers' runtime introspection credits these lines."""
+    lines, frame = set(), sys._getframe(skip + 1)
+    while frame is not None:
+        if frame.f_code.co_filename == PROGRAM_FILENAME:
+            lines.add(frame.f_lineno)
+        frame = frame.f_back
+    return lines
+
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _PACKAGE_MOUNT = "/tmp/.trl_visual_sdpo_pkg"  # where the sandbox sees this package (the project stays hidden)
 _NOBODY = 65534

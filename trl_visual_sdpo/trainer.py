@@ -10,14 +10,15 @@ Three GRPOTrainer hooks are extended, each calling `super()`:
   forward for both terms: `_get_per_token_logps_and_entropies` hands TRL log-probs read off the logits it keeps.
 
 Around training: `train(resume_from_checkpoint=True)` skips half-written checkpoints, and `create_model_card`
-writes the card of `model_card_template.md` that TRL's `push_to_hub` uploads.
+writes the card of `model_card_template.md` that TRL's `push_to_hub` uploads. With `log_renders_steps > 0`,
+`trl_visual_sdpo.callbacks.RenderTableCallback` logs the last generation's renders, defects and credit as a table.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from trl.models import unwrap_model_for_generation
 from trl.trainer.utils import entropy_from_logits, get_config_model_id, pad, selective_log_softmax
 
 from trl_visual_sdpo.attribution import ATTRIBUTION_MODEL, ATTRIBUTION_STATIC, attribute_missing_lines
+from trl_visual_sdpo.callbacks import RenderTableCallback
 from trl_visual_sdpo.checkpoints import last_complete_checkpoint
 from trl_visual_sdpo.config import VisualSDPOConfig
 from trl_visual_sdpo.credit import credited_line_layers, token_char_spans, token_weights
@@ -61,6 +63,9 @@ class _StepRenders:
     completion_ids: list[list[int]]
     rewards: list[float] | None = None
     """Weighted sum of the reward functions per completion (local to this process)."""
+    token_spans: list[list[tuple[int, int]]] = field(default_factory=list)
+    token_weights: list[list[float]] = field(default_factory=list)
+    """Per completion, each token's characters and distillation weight (empty when no credit was computed)."""
 
 
 class VisualSDPOTrainer(GRPOTrainer):
@@ -147,6 +152,9 @@ class VisualSDPOTrainer(GRPOTrainer):
             )
         self.renderer = renderer
         self._step_renders: _StepRenders | None = None
+        self.last_step_renders: _StepRenders | None = None
+        if args.log_renders_steps > 0:
+            self.add_callback(RenderTableCallback(self))
         unwrapped = self.accelerator.unwrap_model(self.model)
         forward = getattr(unwrapped, "get_base_model", lambda: unwrapped)().forward
         self._accepts_logits_to_keep = "logits_to_keep" in inspect.signature(forward).parameters
@@ -233,6 +241,8 @@ class VisualSDPOTrainer(GRPOTrainer):
     def _generate_and_score_completions(self, inputs):
         output = super()._generate_and_score_completions(inputs)
         step, self._step_renders = self._step_renders, None
+        if step is not None and self.model.training:
+            self.last_step_renders = step  # the render table callback draws the last training generation
         if self.args.distill_weight == 0 or step is None:
             return output
         device = output["completion_ids"].device
@@ -262,6 +272,8 @@ class VisualSDPOTrainer(GRPOTrainer):
         for i, result in enumerate(step.results):
             spans = token_char_spans(self._tokenizer, step.completion_ids[i], step.texts[i])
             w, c, lines = token_weights(result, spans, step.texts[i], step.code_offsets[i], self.args.credit_alpha)
+            step.token_spans.append(spans)  # kept for the render table's credit heat map (callbacks.py)
+            step.token_weights.append(w)
             weights[i, : len(w)] = torch.tensor(w, device=device)
             credited[i, : len(c)] = (torch.tensor(c, device=device) > 0).float()
             layers = credited_line_layers(result)

@@ -10,11 +10,13 @@ from datasets import Dataset
 
 from trl_visual_sdpo.data.chart import CHART_TYPES, chart_tasks, load_chart_tasks, load_chartmimic
 from trl_visual_sdpo.data.common import load_rows
+from trl_visual_sdpo.data.slide import SLIDE_TYPES, load_slide_dataset, load_slide_tasks, slide_tasks
 from trl_visual_sdpo.data.web import PAGE_TYPES, load_design2code, load_web_tasks, web_tasks
 
 TASK_SETS = {
     "chart": ("trl_visual_sdpo.data.chart:load_chart_tasks", "trl_visual_sdpo.data.chart:load_chartmimic"),
     "web": ("trl_visual_sdpo.data.web:load_web_tasks", "trl_visual_sdpo.data.web:load_design2code"),
+    "slide": ("trl_visual_sdpo.data.slide:load_slide_tasks", "trl_visual_sdpo.data.slide:load_slide_dataset"),
 }
 """Domain -> (`module:function` of its embedded task set, `module:function` of its Hub loader)."""
 
@@ -38,5 +40,6 @@ def load_tasks(
     return _function(embedded)(split, n=n)
 
 
-__all__ = ["CHART_TYPES", "PAGE_TYPES", "TASK_SETS", "chart_tasks", "load_chart_tasks", "load_chartmimic",
-           "load_design2code", "load_rows", "load_tasks", "load_web_tasks", "web_tasks"]
+__all__ = ["CHART_TYPES", "PAGE_TYPES", "SLIDE_TYPES", "TASK_SETS", "chart_tasks", "load_chart_tasks",
+           "load_chartmimic", "load_design2code", "load_rows", "load_slide_dataset", "load_slide_tasks",
+           "load_tasks", "load_web_tasks", "slide_tasks", "web_tasks"]

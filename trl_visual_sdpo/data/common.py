@@ -50,5 +50,8 @@ def as_images(dataset: Dataset | IterableDataset, column: str) -> Dataset | Iter
 def conversational_prompt(system_prompt: str, instruction: str, image=None) -> list[dict]:
     """TRL's conversational prompt: a system turn, then the user's instruction (after an image part when the task
     shows a picture; TRL fills the part from the row's `image` column)."""
-    user = [{"type": "image"}, {"type": "text", "text": instruction}] if image is not None else instruction
-    return [{"role": "system", "content": system_prompt}, {"role": "user", "content": user}]
+    if image is None:
+        return [{"role": "system", "content": system_prompt}, {"role": "user", "content": instruction}]
+    # With an image every turn holds content parts: one column type for Arrow, and what processors expect.
+    return [{"role": "system", "content": [{"type": "text", "text": system_prompt}]},
+            {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": instruction}]}]

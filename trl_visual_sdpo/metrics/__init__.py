@@ -14,6 +14,7 @@ from trl_visual_sdpo.render.base import Renderer, RenderResult
 METRICS = {
     "chart": ("trl_visual_sdpo.metrics.chartmimic:chartmimic_scores", "low_level"),
     "web": ("trl_visual_sdpo.metrics.design2code:design2code_scores", "overall"),
+    "slide": ("trl_visual_sdpo.metrics.slides:slide_scores", "similarity"),
 }
 """Domain -> (`module:function` of its benchmark metric, the key of its overall similarity)."""
 

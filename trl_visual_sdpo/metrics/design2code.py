@@ -1,23 +1,28 @@
 """Design2Code's automatic metrics between a generated web page and the reference page.
 
 Definitions follow Design2Code (Si et al., 2024, "Design2Code: How Far Are We From Automating Front-End
-Engineering?", `metrics/visual_score.py` in SALT-NLP/Design2Code). Both pages are reduced to their text blocks
-(our DOM introspection: each element's own text, its rendered extent and colour), blocks are paired by a
-maximum-similarity assignment (Jonker-Volgenant via scipy) of their texts, and pairs below 0.5 similarity do
-not count as matches. Coordinates are normalised by the page size.
+Engineering?", `metrics/visual_score.py` in SALT-NLP/Design2Code). Both pages are reduced to text blocks (from our
+DOM introspection instead of their colour-coded re-render: each element's own text, its rendered extent and its
+colour), in document order. Neighbouring blocks on either side are merged while a merge raises the matched text
+similarity (a prediction may split a paragraph the reference keeps whole, or the reverse); blocks are then paired
+by a maximum-similarity assignment (scipy's `linear_sum_assignment`) with their context bonus (a pair whose
+neighbours also match is preferred), and pairs below 0.5 text similarity do not count. Coordinates are normalised
+by the page size.
 
 - block_match: the area of matched blocks (both pages) over the area of all blocks: missing and extra content
   both lower it;
-- text: mean character similarity (`difflib`'s ratio, a Sørensen-Dice over matched characters) of the pairs;
+- text: mean character similarity (`difflib`'s ratio) of the pairs;
 - position: mean `1 - max(|dx|, |dy|)` of the pairs' normalised centres;
 - color: mean CIEDE2000 similarity `max(0, 1 - dE / 100)` of the pairs' text colours;
-- clip: cosine similarity of CLIP image embeddings of the two screenshots, when CLIP weights are available
-  (`clip_model=` or `$TVS_CLIP_MODEL`: a Hub id or local directory, e.g. openai/clip-vit-base-patch32). Without
-  weights (this package never downloads them on its own) `clip` is None and `clip_skipped` says why.
-- overall: the mean of the available scores above.
+- clip: cosine similarity of the CLIP image embeddings of the two screenshots with their text blocks painted over
+  (so CLIP compares layout and imagery, text being scored above) and squashed to squares, when CLIP weights are
+  available: `clip_model=` or `$TVS_CLIP_MODEL`, a Hub id or local directory (the paper uses ViT-B/32:
+  openai/clip-vit-base-patch32). This package never downloads weights on its own: without them `clip` is None,
+  `clip_skipped` says why, and `overall` averages the other four.
+- overall: the mean of the available scores above (the paper's equal-weight final score when CLIP is there).
 
-Differences from the original: Design2Code also merges consecutive blocks before matching and masks text before
-CLIP; we match blocks one to one and embed the whole screenshot.
+A page that did not render scores 0; when nothing matches, every block score is 0 (CLIP still counts), as in the
+original.
 """
 
 from __future__ import annotations
@@ -34,20 +39,26 @@ from trl_visual_sdpo.metrics.colors import ciede2000_similarity
 from trl_visual_sdpo.render.base import RenderResult
 
 MATCH_THRESHOLD = 0.5
+MERGE_GAIN = 0.05
+"""A merge of two neighbouring blocks is kept when it raises the mean matched similarity by more than this."""
+CONTEXT_BONUS = 0.1
 CLIP_ENV = "TVS_CLIP_MODEL"
 AXES = ("block_match", "text", "position", "color")
 
+Block = dict[str, Any]
 
-def text_blocks(result: RenderResult) -> list[dict[str, Any]]:
-    """Each text element as `{text, box (normalised x0, y0, x1, y1), color}`."""
+
+def text_blocks(result: RenderResult) -> list[Block]:
+    """Each text element, in document order, as `{text, box (normalised x0, y0, x1, y1), color (r, g, b)}`."""
     width, height = result.size or (1, 1)
     blocks = []
     for element in result.elements:
         if element.kind != "text" or not (element.text or "").strip():
             continue
         x0, y0, x1, y1 = element.bbox
+        color = element.colors.get("color", "#000000")
         blocks.append({"text": element.text.strip(), "box": (x0 / width, y0 / height, x1 / width, y1 / height),
-                       "color": element.colors.get("color", "#000000")})
+                       "color": tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))})
     return blocks
 
 
@@ -59,16 +70,108 @@ def _centre(box) -> tuple[float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
 
 
-def match_blocks(predicted: list[dict], reference: list[dict]) -> list[tuple[int, int, float]]:
-    """`(predicted index, reference index, text similarity)` of the best one-to-one pairing above the threshold."""
-    if not predicted or not reference:
-        return []
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{int(round(c)):02x}" for c in rgb)
+
+
+def _similarity(predicted: list[Block], reference: list[Block]) -> np.ndarray:
+    """Text similarity of every predicted block (rows) to every reference block (columns). Pairs that cannot reach
+    the match threshold (by difflib's cheap upper bounds) count as 0 without the full comparison: they never match,
+    and this keeps the merge search fast on long pages."""
+    matrix = np.zeros((len(predicted), len(reference)))
+    matcher = difflib.SequenceMatcher(None)
+    for j, r in enumerate(reference):
+        matcher.set_seq2(r["text"])  # the matcher indexes its second text once per column
+        for i, p in enumerate(predicted):
+            matcher.set_seq1(p["text"])
+            if matcher.real_quick_ratio() >= MATCH_THRESHOLD and matcher.quick_ratio() >= MATCH_THRESHOLD:
+                matrix[i, j] = matcher.ratio()
+    return matrix
+
+
+def _with_context(similarity: np.ndarray) -> np.ndarray:
+    """Design2Code's context bonus: a good pair (similarity > 0.5) gains `CONTEXT_BONUS` times the two best
+    similarities among its neighbours in a 3x3 window, so runs of consecutive matches win ties."""
+    adjusted = similarity.copy()
+    for i, j in zip(*np.nonzero(similarity > 0.5)):
+        window = similarity[max(0, i - 1) : i + 2, max(0, j - 1) : j + 2].flatten().tolist()
+        window.remove(similarity[i, j])
+        adjusted[i, j] += CONTEXT_BONUS * sum(sorted(window, reverse=True)[:2])
+    return adjusted
+
+
+def _assign(similarity: np.ndarray) -> list[tuple[int, int]]:
+    """The one-to-one pairing of rows and columns with the highest total score."""
     from scipy.optimize import linear_sum_assignment
 
-    similarity = np.array([[difflib.SequenceMatcher(None, p["text"], r["text"]).ratio() for r in reference]
-                           for p in predicted])
     rows, cols = linear_sum_assignment(-similarity)
-    return [(i, j, float(similarity[i, j])) for i, j in zip(rows, cols) if similarity[i, j] >= MATCH_THRESHOLD]
+    return list(zip(rows.tolist(), cols.tolist()))
+
+
+def _mean_matched(similarity: np.ndarray) -> float:
+    return float(np.mean([similarity[i, j] for i, j in _assign(similarity)]))
+
+
+def _merge(first: Block, second: Block) -> Block:
+    a, b = first["box"], second["box"]
+    return {"text": f"{first['text']} {second['text']}",
+            "box": (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])),
+            "color": tuple((x + y) / 2 for x, y in zip(first["color"], second["color"]))}
+
+
+def _merge_neighbours(side: list[Block], other: list[Block], predicted: bool) -> list[Block]:
+    """Merge neighbouring blocks of `side` (the `predicted` page's or the reference's), best gain first, while a
+    merge raises the mean matched similarity against `other` by more than `MERGE_GAIN`. A merge changes one row of
+    the similarity matrix: only that row is recomputed."""
+    def rows(blocks):  # similarities with `side` as rows, measured the way round the metric measures them
+        return _similarity(blocks, other) if predicted else _similarity(other, blocks).T
+
+    similarity = rows(side)
+    while len(side) >= 2:
+        current = _mean_matched(similarity)
+        candidates = []
+        for i in range(len(side) - 1):
+            merged = _merge(side[i], side[i + 1])
+            matrix = np.vstack([similarity[:i], rows([merged]), similarity[i + 2 :]])
+            candidates.append((_mean_matched(matrix) - current, i, merged, matrix))
+        gain, i, merged, matrix = max(candidates, key=lambda c: c[0])
+        if gain <= MERGE_GAIN:
+            break
+        side, similarity = side[:i] + [merged] + side[i + 2 :], matrix
+    return side
+
+
+def match_blocks(predicted: list[Block], reference: list[Block]) -> tuple[list[Block], list[Block], list]:
+    """Merge neighbouring blocks where that helps, then pair them. Returns the (merged) blocks of both pages and the
+    pairs `(predicted index, reference index, text similarity)` at or above the threshold."""
+    if not predicted or not reference:
+        return predicted, reference, []
+    predicted = _merge_neighbours(list(predicted), reference, predicted=True)
+    reference = _merge_neighbours(list(reference), predicted, predicted=False)
+    similarity = _similarity(predicted, reference)
+    pairs = _assign(_with_context(similarity))
+    matched = [(i, j, float(similarity[i, j])) for i, j in pairs if similarity[i, j] >= MATCH_THRESHOLD]
+    return predicted, reference, matched
+
+
+def _masked_square(result: RenderResult, blocks: list[Block]):
+    """The screenshot with each text block painted in the colour around it, squashed to a square of its shorter
+    side (Design2Code inpaints the text and resizes the same way)."""
+    from PIL import Image
+
+    image = np.array(Image.open(io.BytesIO(result.image_png)).convert("RGB"))
+    height, width = image.shape[:2]
+    for block in blocks:
+        x0, y0, x1, y1 = block["box"]
+        left, top = max(0, int(x0 * width) - 1), max(0, int(y0 * height) - 1)
+        right, bottom = min(width, int(np.ceil(x1 * width)) + 1), min(height, int(np.ceil(y1 * height)) + 1)
+        if right - left < 2 or bottom - top < 2:
+            continue
+        patch = image[top:bottom, left:right]
+        border = np.concatenate([patch[0], patch[-1], patch[:, 0], patch[:, -1]])
+        image[top:bottom, left:right] = np.median(border, axis=0)
+    side = min(width, height)
+    return Image.fromarray(image).resize((side, side), Image.LANCZOS)
 
 
 @functools.lru_cache(maxsize=2)
@@ -79,47 +182,57 @@ def _clip(model_path: str):
 
 
 def clip_similarity(predicted: RenderResult, reference: RenderResult, model_path: str) -> float:
-    """Cosine similarity of the CLIP image embeddings of two renders."""
+    """Cosine similarity of the CLIP image embeddings of two renders, text blocks masked."""
     import torch
-    from PIL import Image
 
     model, processor = _clip(model_path)
-    images = [Image.open(io.BytesIO(r.image_png)).convert("RGB") for r in (predicted, reference)]
+    images = [_masked_square(r, text_blocks(r)) for r in (predicted, reference)]
     with torch.no_grad():
         features = model.get_image_features(**processor(images=images, return_tensors="pt"))
         features = getattr(features, "pooler_output", features)
     features = torch.nn.functional.normalize(features, dim=-1)
-    return float((features[0] * features[1]).sum().clamp(min=0))
+    return float((features[0] * features[1]).sum().clamp(0, 1))
+
+
+def _block_scores(predicted: list[Block], reference: list[Block]) -> dict[str, float]:
+    if not predicted and not reference:  # two pages without text: nothing differs
+        return {axis: 1.0 for axis in AXES}
+    predicted, reference, pairs = match_blocks(predicted, reference)
+    if not pairs:
+        return {axis: 0.0 for axis in AXES}
+    total = sum(_area(b["box"]) for b in predicted + reference)
+    matched = sum(_area(predicted[i]["box"]) + _area(reference[j]["box"]) for i, j, _ in pairs)
+    colors = [ciede2000_similarity([_hex(predicted[i]["color"])], [_hex(reference[j]["color"])])[0, 0]
+              for i, j, _ in pairs]
+    position = [1 - max(abs(a - b) for a, b in zip(_centre(predicted[i]["box"]), _centre(reference[j]["box"])))
+                for i, j, _ in pairs]
+    return {"block_match": matched / total if total else 1.0, "text": float(np.mean([s for _, _, s in pairs])),
+            "position": float(np.clip(np.mean(position), 0, 1)), "color": float(np.mean(colors))}
 
 
 def design2code_scores(
     predicted: RenderResult, reference: RenderResult, clip_model: str | None = None
 ) -> dict[str, Any]:
-    """Block match, text, position, colour (and CLIP when weights are available) of a page against the reference."""
+    """Block match, text, position, colour (and CLIP when weights are available) of a page against the reference,
+    each in [0, 1], and their mean as `overall`.
+
+    Args:
+        predicted: the render of the generated page.
+        reference: the render of the reference page (it must have rendered).
+        clip_model: CLIP weights (Hub id or local directory); default `$TVS_CLIP_MODEL`, else CLIP is skipped.
+    """
     clip_model = clip_model or os.environ.get(CLIP_ENV)
+    if not reference.ok:
+        raise ValueError(f"The reference page does not render ({reference.error}); fix or drop that task.")
     if not predicted.ok:
         return {**{axis: 0.0 for axis in AXES}, "clip": 0.0 if clip_model else None, "overall": 0.0}
-    if not reference.ok:
-        raise ValueError(f"The reference page does not render: {reference.error}")
-    pred, ref = text_blocks(predicted), text_blocks(reference)
-    pairs = match_blocks(pred, ref)
-    total = sum(_area(b["box"]) for b in pred + ref)
-    matched = sum(_area(pred[i]["box"]) + _area(ref[j]["box"]) for i, j, _ in pairs)
-    if pairs:
-        colors = [ciede2000_similarity([pred[i]["color"]], [ref[j]["color"]])[0, 0] for i, j, _ in pairs]
-        position = [1 - max(abs(a - b) for a, b in zip(_centre(pred[i]["box"]), _centre(ref[j]["box"])))
-                    for i, j, _ in pairs]
-        scores = {"block_match": matched / total if total else 1.0,
-                  "text": float(np.mean([s for _, _, s in pairs])),
-                  "position": float(np.clip(np.mean(position), 0, 1)), "color": float(np.mean(colors))}
-    else:  # two empty pages are identical; otherwise nothing matched
-        same = not pred and not ref
-        scores = {axis: float(same) for axis in AXES}
+    scores: dict[str, Any] = _block_scores(text_blocks(predicted), text_blocks(reference))
     if clip_model:
         scores["clip"] = clip_similarity(predicted, reference, clip_model)
     else:
         scores["clip"] = None
-        scores["clip_skipped"] = f"no CLIP weights: pass clip_model= or set ${CLIP_ENV}"
-    available = [v for k, v in scores.items() if k in (*AXES, "clip") and v is not None]
+        scores["clip_skipped"] = (f"no CLIP weights: pass clip_model= (e.g. a local copy of "
+                                  f"openai/clip-vit-base-patch32) or set ${CLIP_ENV}")
+    available = [scores[k] for k in (*AXES, "clip") if scores.get(k) is not None]
     scores["overall"] = float(np.mean(available))
     return scores

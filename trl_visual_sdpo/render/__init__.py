@@ -10,6 +10,7 @@ from trl_visual_sdpo.render.base import Renderer, RenderResult
 RENDERERS = {
     "chart": "trl_visual_sdpo.render.chart:ChartRenderer",
     "web": "trl_visual_sdpo.render.web:WebRenderer",
+    "slide": "trl_visual_sdpo.render.slide:SlideRenderer",
 }
 
 

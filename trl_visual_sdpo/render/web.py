@@ -16,13 +16,17 @@ the same line, so line numbers do not move). In the page, a walker collects each
 text and the extent of that text (a DOM Range, so text overflowing its box is measured), computed colours and
 font size. The browser then says, through the Chrome DevTools Protocol (`CSS.getMatchedStylesForNode`), which
 author CSS rules matched each element; their lines are credited too. Low contrast comes from axe-core's
-`color-contrast` rule (the axe.min.js that `axe-playwright-python` ships).
+`color-contrast` rule (the axe.min.js that `axe-playwright-python` ships). The walker and axe-core run in an isolated
+JavaScript world, so a page cannot fake its measurements (and with them its rewards) by patching the DOM API.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import os
+import shlex
 import shutil
 import stat
 import tempfile
@@ -68,21 +72,25 @@ class WebRenderConfig:
     `chromium`."""
     isolation: str = "auto"
     """`"bwrap"` (the browser runs without network in bubblewrap), `"none"`, or `"auto"` (bwrap when it works)."""
+    js_heap_mb: int = 512
+    """JavaScript heap per tab (MB): a page that allocates without end crashes its own tab at this size instead of
+    exhausting the machine's memory."""
 
 
 def annotate_source(html: str) -> str:
-    """Insert `data-tvs-line="N"` into every start tag, on its own line, so source line numbers stay the same."""
+    """Insert `data-tvs-line="FIRST-LAST"` (the lines the start tag spans) into every start tag, on the tag's first
+    line, so source line numbers stay the same."""
 
     class Tags(HTMLParser):
         def __init__(self):
             super().__init__(convert_charrefs=True)
-            self.tags: list[tuple[int, int]] = []  # (line, column just after the tag name)
+            self.tags: list[tuple[int, int, int]] = []  # (line, column just after the tag name, last line)
 
         def handle_starttag(self, tag, attrs):
             line, column = self.getpos()
             raw = self.get_starttag_text() or ""
             if raw.startswith("<") and tag not in ("html", "head", "meta", "title", "script", "style", "link"):
-                self.tags.append((line, column + 1 + len(tag)))
+                self.tags.append((line, column + 1 + len(tag), line + raw.count("\n")))
 
         handle_startendtag = handle_starttag
 
@@ -90,9 +98,9 @@ def annotate_source(html: str) -> str:
     parser.feed(html)
     parser.close()
     lines = html.split("\n")  # the parser counts lines by "\n" only
-    for line, column in sorted(parser.tags, reverse=True):  # right to left keeps earlier offsets valid
+    for line, column, last in sorted(parser.tags, reverse=True):  # right to left keeps earlier offsets valid
         text = lines[line - 1]
-        lines[line - 1] = f'{text[:column]} {LINE_ATTRIBUTE}="{line}"{text[column:]}'
+        lines[line - 1] = f'{text[:column]} {LINE_ATTRIBUTE}="{line}-{last}"{text[column:]}'
     return "\n".join(lines)
 
 
@@ -134,7 +142,7 @@ _WALKER = """
     const clips = ['hidden', 'clip', 'scroll', 'auto'].includes(style.overflowX) ||
                   ['hidden', 'clip', 'scroll', 'auto'].includes(style.overflowY);
     out.push({
-      id: 'e' + id++, tag: el.tagName.toLowerCase(), line: parseInt(el.getAttribute(lineAttr) || '0'),
+      id: 'e' + id++, tag: el.tagName.toLowerCase(), lines: el.getAttribute(lineAttr),
       box: rect(box), text, textBox, parent, clips,
       color: style.color, background: background(el), ownBackground: style.backgroundColor,
       fontSize: parseFloat(style.fontSize), fontWeight: parseInt(style.fontWeight) || 400,
@@ -168,19 +176,31 @@ def _hex(css_color: str) -> str | None:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def _hidden_directories() -> list[str]:
+    """What the browser must not see, like the program sandbox: the home, the working directory and this project's
+    source checkout."""
+    project = Path(__file__).resolve().parents[2]
+    hidden = {Path.home(), Path.cwd(), *([project] if (project / "pyproject.toml").exists() else [])}
+    return sorted({str(p.resolve()) for p in hidden} - {"/"})
+
+
 def _wrapper_script(chromium: str, directory: Path) -> str:
     """An executable that starts `chromium` inside bubblewrap: no network, home, project and /tmp hidden
-    (Playwright's profile directory, passed as `--user-data-dir`, is bound back in)."""
-    hidden = {str(Path.home().resolve()), str(Path.cwd().resolve())} - {"/"}
-    mounts = " ".join(f"--tmpfs {p}" for p in sorted(hidden))
+    (Playwright's profile directory, passed as `--user-data-dir`, is bound back in; so is the browser's own
+    directory when it lives in a hidden one, e.g. Playwright's download under ~/.cache)."""
+    hidden = _hidden_directories()
+    mounts = [f"--tmpfs {shlex.quote(p)}" for p in hidden]
+    browser_dir = str(Path(chromium).resolve().parent)
+    if any(browser_dir.startswith(h + "/") for h in hidden):
+        mounts.append(f"--ro-bind {shlex.quote(browser_dir)} {shlex.quote(browser_dir)}")
     script = directory / "chromium-sandboxed"
     script.write_text(
         "#!/bin/sh\n"
         "profile=/nonexistent\n"
         'for a in "$@"; do case "$a" in --user-data-dir=*) profile="${a#--user-data-dir=}";; esac; done\n'
-        f"exec bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /dev/shm --tmpfs /tmp {mounts} "
+        f"exec bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /dev/shm --tmpfs /tmp {' '.join(mounts)} "
         '--bind-try "$profile" "$profile" --unshare-net --unshare-pid --unshare-ipc --unshare-uts '
-        f'--die-with-parent --new-session {chromium} "$@"\n'
+        f'--die-with-parent --new-session {shlex.quote(chromium)} "$@"\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC | stat.S_IXGRP | stat.S_IXOTH)
     return str(script)
@@ -224,7 +244,7 @@ class WebRenderer:
         self._semaphore: asyncio.Semaphore | None = None
         self._launch_lock: asyncio.Lock | None = None
         self._executable_path: str | None = None
-        self._scratch = Path(tempfile.mkdtemp(prefix="tvs-web-"))
+        self._scratch: Path | None = None  # holds the sandbox wrapper script while a browser may be launched
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ the browser, on its own thread
@@ -242,6 +262,7 @@ class WebRenderer:
         if self.config.isolation == "none":
             return chromium
         if bwrap_works():
+            self._scratch = self._scratch or Path(tempfile.mkdtemp(prefix="tvs-web-"))
             return _wrapper_script(chromium, self._scratch)
         if self.config.isolation == "bwrap":
             raise RuntimeError("WebRenderConfig.isolation='bwrap' but bubblewrap cannot run here. Install it "
@@ -264,7 +285,8 @@ class WebRenderer:
                     None, self._executable, bundled)
             self._browser = await self._playwright.chromium.launch(
                 executable_path=self._executable_path,
-                args=["--disable-gpu", "--disable-dev-shm-usage", "--mute-audio"],
+                args=["--disable-gpu", "--disable-dev-shm-usage", "--mute-audio",
+                      f"--js-flags=--max-old-space-size={self.config.js_heap_mb}"],
             )
             return self._browser
 
@@ -283,11 +305,12 @@ class WebRenderer:
                 raise
             except Exception as error:
                 return RenderResult.failure(f"The browser did not start: {_first_line(error)}", code=html)
-            context = await browser.new_context(
-                viewport={"width": self.config.viewport_width, "height": self.config.viewport_height},
-                accept_downloads=False, service_workers="block",
-            )
+            context = None
             try:
+                context = await browser.new_context(
+                    viewport={"width": self.config.viewport_width, "height": self.config.viewport_height},
+                    accept_downloads=False, service_workers="block",
+                )
                 value = await asyncio.wait_for(self._load_and_measure(context, html), self.config.timeout_s)
             except asyncio.TimeoutError:
                 return RenderResult.failure(
@@ -297,10 +320,11 @@ class WebRenderer:
             except Exception as error:  # a crashed tab or browser: the next page gets a fresh browser
                 if not browser.is_connected():
                     self._browser = None
-                return RenderResult.failure(f"The browser could not render the page: {_first_line(error)}",
-                                            code=html, seconds=time.perf_counter() - start)
+                return RenderResult.failure(_failure_message(error, self.config), code=html,
+                                            seconds=time.perf_counter() - start)
             finally:
-                await self._close(context)
+                if context is not None:
+                    await self._close(context)
         return _to_result(html, value, self.config, time.perf_counter() - start)
 
     async def _close(self, context) -> None:
@@ -315,8 +339,6 @@ class WebRenderer:
                     pass
 
     async def _load_and_measure(self, context, html: str) -> dict:
-        from axe_playwright_python.async_playwright import Axe
-
         served = {"page": False}
         blocked: list[str] = []
 
@@ -338,18 +360,19 @@ class WebRenderer:
         page.on("popup", lambda popup: asyncio.ensure_future(popup.close()))  # window.open
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))  # alert() would block
         cdp = await context.new_cdp_session(page)
-        sheets: dict[str, int] = {}
-        cdp.on("CSS.styleSheetAdded", lambda event: sheets.__setitem__(
-            event["header"]["styleSheetId"], int(event["header"].get("startLine", 0))))
+        sheets: dict[str, int] = {}  # style sheet id -> its first line in the page's source
+        cdp.on("CSS.styleSheetAdded", lambda event: _record_sheet(sheets, event["header"]))
         await cdp.send("DOM.enable")
         await cdp.send("CSS.enable")
         await page.goto(PAGE_URL, wait_until="load")
         await page.wait_for_timeout(self.config.settle_ms)
-        walked = await page.evaluate(_WALKER, [self.config.max_elements, ID_ATTRIBUTE, LINE_ATTRIBUTE])
+        world = await _isolated_world(cdp)  # the page's scripts cannot reach what runs there
+        walked = await _call(cdp, world, _WALKER, [self.config.max_elements, ID_ATTRIBUTE, LINE_ATTRIBUTE])
         rule_lines = await _matched_rule_lines(cdp, sheets, len(walked["elements"]))
-        axe = await Axe().run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]},
-                                             "resultTypes": ["violations"]})
-        contrast = await _contrast_findings(page, axe.response)
+        await cdp.send("Runtime.evaluate", {"expression": _axe_source(), "contextId": world})
+        axe = await _call(cdp, world, "options => axe.run(document, options)",
+                          {"runOnly": {"type": "rule", "values": ["color-contrast"]}, "resultTypes": ["violations"]})
+        contrast = await _contrast_findings(cdp, world, axe)
         height = min(max(walked["height"], self.config.viewport_height), self.config.max_page_height)
         png = await page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": self.config.viewport_width,
                                                           "height": height})
@@ -359,9 +382,12 @@ class WebRenderer:
     # ------------------------------------------------------------------ the Renderer protocol
 
     def render(self, code: str) -> RenderResult:
+        """Render one HTML page. A page that fails comes back as `ok=False` with the reason in `error`."""
         return self.render_batch([code])[0]
 
     def render_batch(self, codes: Sequence[str]) -> list[RenderResult]:
+        """Render pages, `config.concurrency` at a time in the warm browser, in the order given. Never raises for
+        a page; only a missing browser (a setup problem) raises `FileNotFoundError`."""
         loop = self._ensure_loop()
         futures: list[Future] = [asyncio.run_coroutine_threadsafe(self._render_async(code), loop) for code in codes]
         results = []
@@ -376,6 +402,7 @@ class WebRenderer:
         return results
 
     def close(self) -> None:
+        """Stop the browser and its thread. The renderer can be used again afterwards (it starts a new browser)."""
         if self._loop is None:
             return
 
@@ -393,7 +420,9 @@ class WebRenderer:
         self._thread.join(timeout=10)
         self._loop, self._browser, self._playwright = None, None, None
         self._semaphore = self._launch_lock = None
-        shutil.rmtree(self._scratch, ignore_errors=True)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+        self._scratch = self._executable_path = None
 
     def __del__(self):
         try:
@@ -406,11 +435,26 @@ def _first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
+def _failure_message(error: BaseException, config: WebRenderConfig) -> str:
+    """What to tell the model when the browser failed on a page."""
+    if "crash" in str(error).lower():
+        return (f"The page crashed its browser tab ({_first_line(error)}), usually by using too much memory (the "
+                f"JavaScript heap limit is {config.js_heap_mb} MB). Avoid unbounded loops that allocate.")
+    return f"The browser could not render the page: {_first_line(error)}"
+
+
 def _is_main_frame(request, page) -> bool:
     try:
         return request.frame == page.main_frame
     except Exception:  # the request of a pop-up being opened has no frame yet: not our page
         return False
+
+
+def _record_sheet(sheets: dict[str, int], header: dict) -> None:
+    """Keep the `<style>` blocks of the page's source: a sheet a script made (not inline, or no source URL) has no
+    source lines to credit."""
+    if header.get("isInline") and header.get("sourceURL") == PAGE_URL:
+        sheets[header["styleSheetId"]] = int(header.get("startLine", 0))
 
 
 async def _matched_rule_lines(cdp, sheets: dict[str, int], count: int) -> list[list[int]]:
@@ -437,11 +481,40 @@ async def _matched_rule_lines(cdp, sheets: dict[str, int], count: int) -> list[l
     return lines_per_node
 
 
-async def _contrast_findings(page, axe_response: dict) -> dict[str, dict]:
+@functools.lru_cache(maxsize=1)
+def _axe_source() -> str:
+    """axe-core's axe.min.js, as shipped inside the `axe-playwright-python` package."""
+    from importlib.resources import files
+
+    return files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+
+
+async def _isolated_world(cdp) -> int:
+    """An isolated JavaScript world in the page's main frame (as browser extensions get): it shares the DOM but not
+    the page's globals, so a page that replaces `getComputedStyle` or `getBoundingClientRect` cannot hide its
+    defects from the measurements made there."""
+    tree = await cdp.send("Page.getFrameTree")
+    world = await cdp.send("Page.createIsolatedWorld", {"frameId": tree["frameTree"]["frame"]["id"],
+                                                        "worldName": "trl-visual-sdpo"})
+    return world["executionContextId"]
+
+
+async def _call(cdp, world: int, function: str, argument: Any) -> Any:
+    """`function(argument)` in the isolated world, awaited, its JSON-able result returned."""
+    answer = await cdp.send("Runtime.evaluate", {
+        "expression": f"({function})({json.dumps(argument)})", "contextId": world, "returnByValue": True,
+        "awaitPromise": True})
+    if "exceptionDetails" in answer:
+        details = answer["exceptionDetails"]
+        raise RuntimeError(details.get("exception", {}).get("description") or details.get("text", "script error"))
+    return answer["result"].get("value")
+
+
+async def _contrast_findings(cdp, world: int, axe_response: dict) -> dict[str, dict]:
     """Our element id -> axe-core's measured contrast for each `color-contrast` violation."""
     nodes = [node for violation in axe_response.get("violations", []) for node in violation.get("nodes", [])]
     targets = [node["target"][0] if node.get("target") else "" for node in nodes]
-    ids = await page.evaluate(_AXE_TARGETS, [targets, ID_ATTRIBUTE]) if targets else []
+    ids = await _call(cdp, world, _AXE_TARGETS, [targets, ID_ATTRIBUTE]) if targets else []
     findings = {}
     for element_id, node in zip(ids, nodes):
         data = next((check.get("data") for check in node.get("any", []) if check.get("data")), None) or {}
@@ -452,10 +525,14 @@ async def _contrast_findings(page, axe_response: dict) -> dict[str, dict]:
 
 
 def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) -> RenderResult:
+    """What the page gave (walked elements, matched rule lines, axe findings, screenshot) -> a `RenderResult`: a
+    box per element, plus a text element for the element's own text, and the shared defect checks over them."""
     walked, rule_lines, contrast = value["walked"], value["rule_lines"], value["contrast"]
     elements: list[Element] = []
+    source_lines = html.count("\n") + 1
+    parents = {item["id"]: item["parent"] for item in walked["elements"]}
     for item, css_lines in zip(walked["elements"], rule_lines + [[]] * len(walked["elements"])):
-        lines = sorted({item["line"], *css_lines} - {0})
+        lines = sorted(n for n in {*_tag_lines(item["lines"]), *css_lines} if n <= source_lines)
         colors = {k: v for k, v in (("color", _hex(item["color"])), ("background", _hex(item["background"])))
                   if v}
         common = dict(colors=colors, lines=lines)
@@ -464,7 +541,7 @@ def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) 
         elements.append(box)
         if item["text"] and item["textBox"]:
             meta = {"tag": item["tag"], "parent": item["parent"], "contrast_audited": True,
-                    "ancestors": _ancestors(item["id"], walked["elements"]), "background": colors.get("background"),
+                    "ancestors": _ancestors(item["id"], parents), "background": colors.get("background"),
                     "font_pt": item["fontSize"] * 0.75, "bold": item["fontWeight"] >= 700}
             if item["block"]:  # an inline element's box is its text's box: nothing to overflow
                 meta["container"] = item["id"]
@@ -480,8 +557,18 @@ def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) 
                               "blocked_requests": value["blocked"]})
 
 
-def _ancestors(element_id: str, items: list[dict]) -> list[str]:
-    parents = {item["id"]: item["parent"] for item in items}
+def _tag_lines(annotation: str | None) -> range:
+    """`"FIRST-LAST"` from the line attribute -> those lines; nothing for elements scripts made (no attribute) or
+    whose attribute a script forged."""
+    try:
+        first, last = (int(n) for n in (annotation or "").split("-"))
+    except ValueError:
+        return range(0)
+    return range(first, min(last, first + 50) + 1) if first > 0 else range(0)
+
+
+def _ancestors(element_id: str, parents: dict[str, str | None]) -> list[str]:
+    """Ids of the walked elements `element_id` is nested in, innermost first."""
     chain, current = [], parents.get(element_id)
     while current:
         chain.append(current)

@@ -1,0 +1,72 @@
+"""Slide defects through the shared checks: each found on a deck built to have it, none on a clean deck."""
+
+import pytest
+from slide_decks import CLEAN, DEFECTIVE, deck, shared_renderer
+
+from trl_visual_sdpo.defects import find_defects
+from trl_visual_sdpo.render.base import Element
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return shared_renderer()
+
+
+@pytest.fixture(scope="module")
+def renders(renderer):
+    codes = [CLEAN, *DEFECTIVE.values()]
+    return dict(zip(["clean", *DEFECTIVE], renderer.render_batch(codes)))
+
+
+def test_clean_deck_has_no_defects(renders):
+    result = renders["clean"]
+    assert result.ok and result.defects == [], [d.message for d in result.defects]
+
+
+@pytest.mark.parametrize("kind", sorted(DEFECTIVE))
+def test_each_defect_is_found_on_a_deck_built_to_have_it(renders, kind):
+    result = renders[kind]
+    assert result.ok, result.error
+    found = [d for d in result.defects if d.kind == kind]
+    assert found, [(d.kind, d.message) for d in result.defects]
+    assert all(0 < d.severity <= 1 and d.element_ids and d.message for d in found)
+    assert result.rubric[kind] < 1.0
+    # Every defect points at elements the program's lines made (what credit assignment needs).
+    by_id = {e.id: e for e in result.elements}
+    assert all(any(by_id[i].lines for i in d.element_ids) for d in found)
+
+
+def test_overflow_is_measured_from_the_drawn_text(renders):
+    result = renders["overflow"]
+    text = next(e for e in result.elements if e.kind == "text")
+    shape = next(e for e in result.elements if e.id == text.meta["container"])
+    # The box is 0.6 in (58 px) high; the drawn paragraph needs four lines of 20 pt text below its top.
+    assert text.meta["measured"] and text.bbox[3] - shape.bbox[3] > 40
+    defect = next(d for d in result.defects if d.kind == "overflow")
+    assert defect.element_ids == [text.id, shape.id]
+
+
+def test_text_cut_by_the_slide_edge_and_a_shape_off_the_slide(renders):
+    clipped = next(d for d in renders["clipped_text"].defects if d.kind == "clipped_text")
+    assert "slide" in clipped.message and clipped.bbox[3] > 720
+    outside = next(d for d in renders["out_of_canvas"].defects if d.kind == "out_of_canvas")
+    assert outside.severity == pytest.approx(0.375, abs=0.01)  # 1.5 of its 4 inches lie beyond the right edge
+
+
+def test_text_over_a_picture_is_a_data_overlap(renderer):
+    from slide_decks import PICTURE
+
+    result = renderer.render(deck(PICTURE + 'picture(1, 1, "#336699")\ntext(1.2, 1.5, 2.5, 0.8, "Caption", 20)\n'))
+    found = [d for d in result.defects if d.kind == "data_overlap"]
+    assert len(found) == 1 and "covers data" in found[0].message
+
+
+def test_overlaps_are_only_checked_within_a_slide():
+    """Content of two stacked slides never overlaps, even when one slide's text runs into the next's band."""
+    slides = [Element(id=f"slide{i}", kind="slide", bbox=(0, i * 736, 960, i * 736 + 720)) for i in range(2)]
+    low = Element(id="a", kind="text", bbox=(100, 700, 400, 760), text="runs off slide 0",
+                  meta={"frame": "slide0", "role": "text"})
+    high = Element(id="b", kind="text", bbox=(100, 736, 400, 780), text="top of slide 1",
+                   meta={"frame": "slide1", "role": "text"})
+    kinds = [d.kind for d in find_defects([*slides, low, high], (960, 1456))]
+    assert "text_overlap" not in kinds and kinds.count("clipped_text") == 1
