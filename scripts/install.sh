@@ -10,6 +10,11 @@ command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || need_apt+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation ] || need_apt+=(fonts-liberation)
+# LibreOffice Impress draws python-pptx decks; python3-uno lets the warm converter drive it (render/office.py);
+# Carlito and Caladea are metric-compatible with Calibri and Cambria, the fonts of python-pptx's template.
+command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-impress)
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need_apt+=(python3-uno)
+[ -d /usr/share/fonts/truetype/crosextra ] || need_apt+=(fonts-crosextra-carlito fonts-crosextra-caladea)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
