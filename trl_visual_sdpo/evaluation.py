@@ -78,6 +78,13 @@ def summarize_renders(results: Sequence[RenderResult]) -> dict[str, float]:
     }
 
 
+def with_image(prompt: list[dict], image) -> list[dict]:
+    """A conversational prompt whose `{"type": "image"}` parts carry `image`, as processors' chat templates expect
+    (TRL fills them from the `image` column during training; generation outside TRL does it here)."""
+    return [{**m, "content": [{**part, "image": image} if part.get("type") == "image" else part
+                              for part in m["content"]]} if isinstance(m["content"], list) else m for m in prompt]
+
+
 @dataclass
 class TaskEvaluation:
     """One task of an evaluation: what the policy wrote, how it rendered, and how it scored against the reference."""
@@ -104,10 +111,12 @@ def evaluate_policy(
     Returns the summary (execution rate, defects, rubric, `reference_similarity` = the metric's headline, and the
     mean of each metric axis as `metric/<axis>`) and the per-task evaluations.
     """
-    completions = generate_completions(model, processing_class, tasks["prompt"], max_new_tokens, batch_size,
-                                       description)
-    results = render_completions(renderer, completions)
     columns = getattr(tasks, "column_names", None) or list(tasks[0].keys())
+    prompts = list(tasks["prompt"])
+    if "image" in columns:  # image-conditioned tasks: the picture goes into the prompt's image part
+        prompts = [with_image(prompt, image) for prompt, image in zip(prompts, tasks["image"])]
+    completions = generate_completions(model, processing_class, prompts, max_new_tokens, batch_size, description)
+    results = render_completions(renderer, completions)
     references = renderer.render_batch(list(tasks["reference_code"])) if "reference_code" in columns else []
     metric, headline = domain_metric(renderer.domain)
     task_ids = list(tasks["task_id"]) if "task_id" in columns else [str(i) for i in range(len(results))]
