@@ -1,20 +1,23 @@
-"""`recipes/chart.py` end to end on a tiny model: 2 training steps, and every output it promises."""
+"""Every domain's recipe end to end on a tiny model: 2 training steps on real renders, and every output it promises."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from trl_visual_sdpo.models import tiny_text_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_two_step_chart_recipe_writes_its_outputs(tmp_path):
+@pytest.mark.parametrize("domain", ["chart", "web", "slide"])
+def test_two_step_recipe_writes_its_outputs(tmp_path, domain):
     model, _ = tiny_text_model()
     out = tmp_path / "run"
     command = [
-        sys.executable, str(ROOT / "recipes" / "chart.py"), "--config", str(ROOT / "recipes" / "chart.yaml"),
+        sys.executable, str(ROOT / "recipes" / f"{domain}.py"), "--config", str(ROOT / "recipes" / f"{domain}.yaml"),
         "--model_name_or_path", model.config.name_or_path, "--output_dir", str(out), "--max_steps", "2",
         "--num_eval_tasks", "2", "--eval_max_new_tokens", "16", "--max_completion_length", "16",
         "--per_device_train_batch_size", "4", "--num_generations", "4", "--save_steps", "1",
@@ -26,3 +29,7 @@ def test_two_step_chart_recipe_writes_its_outputs(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["held_out_before"]) >= {"exec_rate", "defects_per_render", "reference_similarity"}
     assert any("distill/loss" in entry for entry in metrics["log_history"])
+    assert metrics["domain"] == domain and metrics["dataset"] == f"embedded {domain} tasks"
+    rewards = [entry["rewards/executability_reward/mean"] for entry in metrics["log_history"]
+               if "rewards/executability_reward/mean" in entry]
+    assert len(rewards) == 2  # both steps rewarded from real renders
