@@ -1,9 +1,38 @@
 """trl-visual-sdpo: Visual Self-Distillation Policy Optimization for code that draws, on top of Hugging Face TRL."""
 
-from trl_visual_sdpo.config import VisualSDPOConfig
-from trl_visual_sdpo.render.base import Defect, Element, Renderer, RenderResult
-from trl_visual_sdpo.trainer import VisualSDPOTrainer
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["VisualSDPOConfig", "VisualSDPOTrainer", "RenderResult", "Element", "Defect", "Renderer", "__version__"]
+# Sandbox workers and the render CLI import submodules of this package; resolving the public names lazily keeps
+# torch and TRL out of those processes (seconds per warm worker) while `from trl_visual_sdpo import X` still works.
+_EXPORTS = {
+    "VisualSDPOConfig": "trl_visual_sdpo.config",
+    "VisualSDPOTrainer": "trl_visual_sdpo.trainer",
+    "RenderResult": "trl_visual_sdpo.render.base",
+    "Element": "trl_visual_sdpo.render.base",
+    "Defect": "trl_visual_sdpo.render.base",
+    "Renderer": "trl_visual_sdpo.render.base",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+if TYPE_CHECKING:
+    from trl_visual_sdpo.config import VisualSDPOConfig
+    from trl_visual_sdpo.render.base import Defect, Element, Renderer, RenderResult
+    from trl_visual_sdpo.trainer import VisualSDPOTrainer
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'trl_visual_sdpo' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -182,6 +182,32 @@ def _run_child(target: str, payload: dict, limits: dict, write_fd: int, workdir:
     os._exit(0)
 
 
+def _world_readable(path: str) -> bool:
+    """Whether another user could read `path`: it and every directory above it are open to everyone."""
+    current = Path(path).resolve()
+    for part in (current, *current.parents):
+        try:
+            mode = part.stat().st_mode
+        except OSError:
+            return False
+        if not mode & 0o005 or (part != current and not mode & 0o001):
+            return False
+    return True
+
+
+def _job_user_can_import(config: SandboxConfig) -> bool:
+    """Without bubblewrap, a job dropped to `nobody` can only import from paths everyone may read; an interpreter
+    installed in a private home (pyenv in /root) would fail on its first stdlib import."""
+    paths = [sys.prefix, *site.getsitepackages(), str(_PACKAGE_DIR.parent),
+             *config.env.get("PYTHONPATH", "").split(os.pathsep)]
+    readable = all(_world_readable(p) for p in paths if p and os.path.exists(p))
+    if not readable and os.getuid() == 0:
+        warn_once("Without bubblewrap, sandboxed jobs keep running as root: the Python installation is not "
+                  "readable by the unprivileged job user. Install bubblewrap (apt install bubblewrap) or use a "
+                  "Python outside a private home directory.")
+    return readable
+
+
 def _kill_leftovers(own_pid: int) -> None:
     """Kill every process in this PID namespace except its init and this worker (a job's escaped daemons)."""
     for entry in os.listdir("/proc"):
@@ -418,7 +444,8 @@ class Sandbox:
             "timeout_s": self.config.timeout_s, "cpu_seconds": self.config.cpu_seconds,
             "memory_mb": self.config.memory_mb, "file_size_mb": self.config.file_size_mb,
             "max_processes": self.config.max_processes, "max_result_mb": self.config.max_result_mb,
-            "own_pid_namespace": self.isolation == "bwrap", "drop_privileges": True,
+            "own_pid_namespace": self.isolation == "bwrap",
+            "drop_privileges": self.isolation == "bwrap" or _job_user_can_import(self.config),
         }
         if self.isolation == "bwrap":
             limits["scratch"] = "/tmp"
