@@ -42,7 +42,7 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "sample_efficiency"
 FINAL_KEYS = ("held_out_reward", "exec_rate", "defects_per_render", "reference_similarity", "metric/text",
-              "metric/layout", "metric/type", "metric/color")
+              "metric/layout", "metric/type", "metric/color", "train_reward", "train_exec_rate")
 
 
 def held_out_reward(summary: dict) -> float:
@@ -138,7 +138,7 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
     from trl_visual_sdpo import VisualSDPOConfig, VisualSDPOTrainer
     from trl_visual_sdpo.data import load_chart_tasks
     from trl_visual_sdpo.models import load_policy
-    from trl_visual_sdpo.rewards import DefectFree, Executability, ReferenceSimilarity
+    from trl_visual_sdpo.rewards import render_rewards
 
     model, tokenizer = load_policy(args.model, dtype=torch.float32)
     train = load_chart_tasks("train")
@@ -146,8 +146,7 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
                   num_generations=args.num_generations, max_completion_length=args.max_completion_length,
                   temperature=0.7, max_steps=args.steps, learning_rate=args.learning_rate, logging_steps=1,
                   save_strategy="no", report_to="none", bf16=False, use_cpu=not torch.cuda.is_available(), seed=seed)
-    rewards = [Executability("executability_reward", renderer), DefectFree("defect_free_reward", renderer),
-               ReferenceSimilarity(renderer=renderer)]
+    rewards = render_rewards(renderer)
     peft_config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM")
     curve: list[dict] = []
     eval_seconds = [0.0]
@@ -174,7 +173,8 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
     trainer.train()
     train_seconds = time.perf_counter() - start - eval_seconds[0]
     final = dict(curve[-1]["held_out"])
-    final.update(train_seconds=train_seconds, rollouts=args.steps * args.batch_size, curve=curve)
+    final.update(train_seconds=train_seconds, rollouts=args.steps * args.batch_size, curve=curve,
+                 **training_rollout_scores(trainer.state.log_history))
     del trainer, model
     gc.collect()
     return final
@@ -231,6 +231,15 @@ def rollouts_to_reach(records: list[dict], target: float) -> float | None:
             return None
         reached.append(min(points))
     return statistics.fmean(reached) if reached else None
+
+
+def training_rollout_scores(log_history: list[dict]) -> dict:
+    """Mean reward and execution rate of the sampled training rollouts over the second half of the steps: the
+    on-policy signal, which moves before greedy held-out decoding does."""
+    steps = [h for h in log_history if "reward" in h]
+    late = steps[len(steps) // 2:]
+    return {"train_reward": statistics.fmean(h["reward"] for h in late),
+            "train_exec_rate": statistics.fmean(h["rewards/executability_reward/mean"] for h in late)}
 
 
 def report() -> dict:

@@ -23,7 +23,6 @@ from trl_visual_sdpo import VisualSDPOConfig
 from trl_visual_sdpo.data import load_chart_tasks, load_chartmimic
 from trl_visual_sdpo.recipe import RecipeArguments, limit_tasks, run_recipe
 from trl_visual_sdpo.render.chart import ChartRenderer
-from trl_visual_sdpo.rewards import defect_free_reward, executability_reward, reference_similarity_reward
 from trl_visual_sdpo.sandbox import SandboxConfig
 
 
@@ -37,7 +36,6 @@ def main(script_args: RecipeArguments, training_args: VisualSDPOConfig, model_ar
     renderer = ChartRenderer(SandboxConfig(num_workers=script_args.render_workers,
                                            timeout_s=script_args.render_timeout))
     run_recipe(script_args, training_args, model_args, train, test, renderer,
-               reward_funcs=[executability_reward, defect_free_reward, reference_similarity_reward],
                dataset_label=script_args.dataset_name or "embedded chart tasks")
 
 

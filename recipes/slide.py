@@ -24,7 +24,6 @@ from trl_visual_sdpo import VisualSDPOConfig
 from trl_visual_sdpo.data import load_slide_dataset, load_slide_tasks
 from trl_visual_sdpo.recipe import RecipeArguments, limit_tasks, run_recipe
 from trl_visual_sdpo.render.slide import SlideRenderer
-from trl_visual_sdpo.rewards import DefectFree, Executability, ReferenceSimilarity
 from trl_visual_sdpo.sandbox import SandboxConfig
 
 
@@ -37,14 +36,8 @@ def main(script_args: RecipeArguments, training_args: VisualSDPOConfig, model_ar
     train, test = limit_tasks(script_args, train, test)
     renderer = SlideRenderer(SandboxConfig(num_workers=script_args.render_workers,
                                            timeout_s=script_args.render_timeout))
-    # The rewards render with the slide renderer (the module-level ones default to charts).
-    rewards = [Executability("executability_reward", renderer), DefectFree("defect_free_reward", renderer),
-               ReferenceSimilarity(renderer=renderer)]
-    try:
-        run_recipe(script_args, training_args, model_args, train, test, renderer, reward_funcs=rewards,
-                   dataset_label=script_args.dataset_name or "embedded slide tasks")
-    finally:
-        renderer.close()
+    run_recipe(script_args, training_args, model_args, train, test, renderer,
+               dataset_label=script_args.dataset_name or "embedded slide tasks")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from trl_visual_sdpo.data import load_design2code, load_web_tasks
 from trl_visual_sdpo.models import default_policy_path
 from trl_visual_sdpo.recipe import RecipeArguments, limit_tasks, run_recipe
 from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer
-from trl_visual_sdpo.rewards import DefectFree, Executability, ReferenceSimilarity
 
 
 def main(script_args: RecipeArguments, training_args: VisualSDPOConfig, model_args: ModelConfig) -> None:
@@ -41,13 +40,8 @@ def main(script_args: RecipeArguments, training_args: VisualSDPOConfig, model_ar
         train = load_web_tasks("train", with_images=with_images, renderer=renderer)
         test = load_web_tasks("test", with_images=with_images, renderer=renderer)
     train, test = limit_tasks(script_args, train, test)
-    rewards = [Executability("executability_reward", renderer), DefectFree("defect_free_reward", renderer),
-               ReferenceSimilarity(renderer=renderer)]
-    try:
-        run_recipe(script_args, training_args, model_args, train, test, renderer, reward_funcs=rewards,
-                   dataset_label=script_args.dataset_name or "embedded web tasks")
-    finally:
-        renderer.close()
+    run_recipe(script_args, training_args, model_args, train, test, renderer,
+               dataset_label=script_args.dataset_name or "embedded web tasks")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ _EXPORTS = {
     "Renderer": "trl_visual_sdpo.render.base",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = ["VisualSDPOConfig", "VisualSDPOTrainer", "RenderResult", "Element", "Defect", "Renderer", "__version__"]
 
 if TYPE_CHECKING:
     from trl_visual_sdpo.config import VisualSDPOConfig

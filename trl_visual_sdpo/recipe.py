@@ -20,6 +20,7 @@ from trl_visual_sdpo.evaluation import evaluate_policy
 from trl_visual_sdpo.models import default_policy_path, load_policy
 from trl_visual_sdpo.plots import before_after_grid, training_curves
 from trl_visual_sdpo.render.base import Renderer, RenderResult
+from trl_visual_sdpo.rewards import render_rewards
 from trl_visual_sdpo.trainer import VisualSDPOTrainer
 
 
@@ -69,10 +70,21 @@ def run_recipe(
     train_tasks: Dataset,
     eval_tasks: Dataset,
     renderer: Renderer,
-    reward_funcs: Sequence[Callable],
     dataset_label: str,
+    reward_funcs: Sequence[Callable] | None = None,
 ) -> dict:
-    """Train with Visual-SDPO and write the adapter, `metrics.json`, `curves.png` and `before_after.png`."""
+    """Train with Visual-SDPO and write the adapter, `metrics.json`, `curves.png` and `before_after.png`.
+
+    The rewards default to `render_rewards(renderer)`. The renderer is closed when the run ends, however it ends.
+    """
+    try:
+        return _run(script_args, training_args, model_args, train_tasks, eval_tasks, renderer, dataset_label,
+                    list(reward_funcs) if reward_funcs is not None else render_rewards(renderer))
+    finally:
+        renderer.close()
+
+
+def _run(script_args, training_args, model_args, train_tasks, eval_tasks, renderer, dataset_label, reward_funcs):
     model_path = model_args.model_name_or_path or default_policy_path()
     model, processing_class = load_policy(model_path, model_args.model_revision, model_args.dtype or "auto",
                                           **quantization_kwargs(model_args))
@@ -83,7 +95,7 @@ def run_recipe(
                                              script_args.eval_max_new_tokens, "Held-out renders before training")
     trainer = VisualSDPOTrainer(
         model=model,
-        reward_funcs=list(reward_funcs),
+        reward_funcs=reward_funcs,
         args=training_args,
         train_dataset=train_tasks,
         processing_class=processing_class,

@@ -93,6 +93,13 @@ reference_similarity_reward = ReferenceSimilarity()
 build `ReferenceSimilarity(renderer=...)` with that domain's renderer."""
 
 
+def render_rewards(renderer: Renderer | None = None) -> list[RenderReward]:
+    """Executability, defect-free score and reference similarity, rendering with `renderer` when used outside
+    `VisualSDPOTrainer` (default: charts). The names match the module-level rewards, so logs read the same."""
+    return [Executability("executability_reward", renderer), DefectFree("defect_free_reward", renderer),
+            ReferenceSimilarity(renderer=renderer)]
+
+
 def combined_chart_reward(
     weights: dict[str, float] | None = None, renderer: Renderer | None = None
 ) -> Callable[..., list[float]]:

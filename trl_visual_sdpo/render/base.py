@@ -108,3 +108,6 @@ class Renderer(Protocol):
     def render(self, code: str) -> RenderResult: ...
 
     def render_batch(self, codes: Sequence[str]) -> list[RenderResult]: ...
+
+    def close(self) -> None:
+        """Stop what the renderer keeps warm (sandbox workers, a browser, an office process)."""
