@@ -20,23 +20,13 @@ from __future__ import annotations
 from trl import ModelConfig, TrlParser
 
 from trl_visual_sdpo import VisualSDPOConfig
-from trl_visual_sdpo.data import load_chart_tasks, load_chartmimic
-from trl_visual_sdpo.recipe import RecipeArguments, limit_tasks, run_recipe
+from trl_visual_sdpo.recipe import RecipeArguments, recipe_tasks, run_recipe
 from trl_visual_sdpo.render.chart import ChartRenderer
-from trl_visual_sdpo.sandbox import SandboxConfig
 
 
 def main(script_args: RecipeArguments, training_args: VisualSDPOConfig, model_args: ModelConfig) -> None:
-    if script_args.dataset_name:
-        train = load_chartmimic(script_args.dataset_name, split=script_args.dataset_train_split)
-        test = load_chartmimic(script_args.dataset_name, split=script_args.dataset_test_split)
-    else:
-        train, test = load_chart_tasks("train"), load_chart_tasks("test")
-    train, test = limit_tasks(script_args, train, test)
-    renderer = ChartRenderer(SandboxConfig(num_workers=script_args.render_workers,
-                                           timeout_s=script_args.render_timeout))
-    run_recipe(script_args, training_args, model_args, train, test, renderer,
-               dataset_label=script_args.dataset_name or "embedded chart tasks")
+    train, test = recipe_tasks(script_args, "chart")
+    run_recipe(script_args, training_args, model_args, train, test, ChartRenderer(script_args.sandbox_config()))
 
 
 if __name__ == "__main__":

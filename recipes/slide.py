@@ -21,23 +21,13 @@ from __future__ import annotations
 from trl import ModelConfig, TrlParser
 
 from trl_visual_sdpo import VisualSDPOConfig
-from trl_visual_sdpo.data import load_slide_dataset, load_slide_tasks
-from trl_visual_sdpo.recipe import RecipeArguments, limit_tasks, run_recipe
+from trl_visual_sdpo.recipe import RecipeArguments, recipe_tasks, run_recipe
 from trl_visual_sdpo.render.slide import SlideRenderer
-from trl_visual_sdpo.sandbox import SandboxConfig
 
 
 def main(script_args: RecipeArguments, training_args: VisualSDPOConfig, model_args: ModelConfig) -> None:
-    if script_args.dataset_name:
-        train = load_slide_dataset(script_args.dataset_name, split=script_args.dataset_train_split)
-        test = load_slide_dataset(script_args.dataset_name, split=script_args.dataset_test_split)
-    else:
-        train, test = load_slide_tasks("train"), load_slide_tasks("test")
-    train, test = limit_tasks(script_args, train, test)
-    renderer = SlideRenderer(SandboxConfig(num_workers=script_args.render_workers,
-                                           timeout_s=script_args.render_timeout))
-    run_recipe(script_args, training_args, model_args, train, test, renderer,
-               dataset_label=script_args.dataset_name or "embedded slide tasks")
+    train, test = recipe_tasks(script_args, "slide")
+    run_recipe(script_args, training_args, model_args, train, test, SlideRenderer(script_args.sandbox_config()))
 
 
 if __name__ == "__main__":

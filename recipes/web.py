@@ -21,27 +21,19 @@ from transformers import AutoConfig
 from trl import ModelConfig, TrlParser
 
 from trl_visual_sdpo import VisualSDPOConfig
-from trl_visual_sdpo.data import load_design2code, load_web_tasks
 from trl_visual_sdpo.models import default_policy_path
-from trl_visual_sdpo.recipe import RecipeArguments, limit_tasks, run_recipe
+from trl_visual_sdpo.recipe import RecipeArguments, recipe_tasks, run_recipe
 from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer
 
 
 def main(script_args: RecipeArguments, training_args: VisualSDPOConfig, model_args: ModelConfig) -> None:
     renderer = WebRenderer(WebRenderConfig(concurrency=script_args.render_workers,
                                            timeout_s=script_args.render_timeout))
-    if script_args.dataset_name:
-        train = load_design2code(script_args.dataset_name, split=script_args.dataset_train_split)
-        test = load_design2code(script_args.dataset_name, split=script_args.dataset_test_split)
-    else:
-        # A vision-language policy sees the reference screenshot; a text policy reads the page's description.
-        config = AutoConfig.from_pretrained(model_args.model_name_or_path or default_policy_path())
-        with_images = getattr(config, "vision_config", None) is not None
-        train = load_web_tasks("train", with_images=with_images, renderer=renderer)
-        test = load_web_tasks("test", with_images=with_images, renderer=renderer)
-    train, test = limit_tasks(script_args, train, test)
-    run_recipe(script_args, training_args, model_args, train, test, renderer,
-               dataset_label=script_args.dataset_name or "embedded web tasks")
+    # A vision-language policy sees the reference screenshot; a text policy reads the page's description.
+    config = AutoConfig.from_pretrained(model_args.model_name_or_path or default_policy_path())
+    with_images = getattr(config, "vision_config", None) is not None
+    train, test = recipe_tasks(script_args, "web", with_images=with_images, renderer=renderer)
+    run_recipe(script_args, training_args, model_args, train, test, renderer)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,13 @@ from accelerate import PartialState
 from trl import ModelConfig, ScriptArguments, get_peft_config, get_quantization_config
 
 from trl_visual_sdpo.config import VisualSDPOConfig
+from trl_visual_sdpo.data import load_tasks
 from trl_visual_sdpo.evaluation import evaluate_policy
 from trl_visual_sdpo.models import default_policy_path, load_policy
 from trl_visual_sdpo.plots import before_after_grid, training_curves
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 from trl_visual_sdpo.rewards import render_rewards
+from trl_visual_sdpo.sandbox import SandboxConfig
 from trl_visual_sdpo.trainer import VisualSDPOTrainer
 
 
@@ -38,11 +40,19 @@ class RecipeArguments(ScriptArguments):
     render_workers: int = field(default=2, metadata={"help": "Sandboxed render workers."})
     render_timeout: float = field(default=20.0, metadata={"help": "Wall-clock seconds a program may take to render."})
 
+    def sandbox_config(self) -> SandboxConfig:
+        return SandboxConfig(num_workers=self.render_workers, timeout_s=self.render_timeout)
 
-def limit_tasks(script_args: RecipeArguments, train: Dataset, test: Dataset) -> tuple[Dataset, Dataset]:
-    if script_args.num_train_tasks:
-        train = train.select(range(min(script_args.num_train_tasks, len(train))))
-    return train, test.select(range(min(script_args.num_eval_tasks, len(test))))
+
+def recipe_tasks(script_args: RecipeArguments, domain: str, **embedded_kwargs) -> tuple[Dataset, Dataset]:
+    """Training and held-out tasks: `--dataset_name`'s train and test splits through the domain's Hub loader, else
+    the embedded set (`embedded_kwargs` go to its loader), cut to `--num_train_tasks` and `--num_eval_tasks`."""
+    kwargs = {} if script_args.dataset_name else embedded_kwargs
+    train = load_tasks(domain, script_args.dataset_name, script_args.dataset_train_split,
+                       script_args.num_train_tasks, **kwargs)
+    test = load_tasks(domain, script_args.dataset_name, script_args.dataset_test_split,
+                      script_args.num_eval_tasks, **kwargs)
+    return train, test
 
 
 def quantization_kwargs(model_args: ModelConfig) -> dict:
@@ -70,7 +80,6 @@ def run_recipe(
     train_tasks: Dataset,
     eval_tasks: Dataset,
     renderer: Renderer,
-    dataset_label: str,
     reward_funcs: Sequence[Callable] | None = None,
 ) -> dict:
     """Train with Visual-SDPO and write the adapter, `metrics.json`, `curves.png` and `before_after.png`.
@@ -78,13 +87,14 @@ def run_recipe(
     The rewards default to `render_rewards(renderer)`. The renderer is closed when the run ends, however it ends.
     """
     try:
-        return _run(script_args, training_args, model_args, train_tasks, eval_tasks, renderer, dataset_label,
+        return _run(script_args, training_args, model_args, train_tasks, eval_tasks, renderer,
                     list(reward_funcs) if reward_funcs is not None else render_rewards(renderer))
     finally:
         renderer.close()
 
 
-def _run(script_args, training_args, model_args, train_tasks, eval_tasks, renderer, dataset_label, reward_funcs):
+def _run(script_args, training_args, model_args, train_tasks, eval_tasks, renderer, reward_funcs):
+    dataset_label = script_args.dataset_name or f"embedded {renderer.domain} tasks"
     model_path = model_args.model_name_or_path or default_policy_path()
     model, processing_class = load_policy(model_path, model_args.model_revision, model_args.dtype or "auto",
                                           **quantization_kwargs(model_args))

@@ -30,14 +30,15 @@ def load_tasks(
     domain: str, dataset: str | None = None, split: str = "test", n: int | None = None, **loader_kwargs
 ) -> Dataset:
     """A domain's tasks: the embedded set when `dataset` is empty, else that Hub id or local file through the
-    domain's Hub loader (`loader_kwargs` such as `column_map` go to it)."""
+    domain's Hub loader. `loader_kwargs` go to the loader used (`column_map=` for a Hub loader, `with_images=` for
+    the embedded web pages)."""
     if domain not in TASK_SETS:
         raise ValueError(f"No task set for domain {domain!r}; available: {', '.join(sorted(TASK_SETS))}.")
     embedded, hub = TASK_SETS[domain]
     if dataset:
         tasks = _function(hub)(dataset, split=split, **loader_kwargs)
         return tasks.select(range(min(n, len(tasks)))) if n else tasks
-    return _function(embedded)(split, n=n)
+    return _function(embedded)(split, n=n, **loader_kwargs)
 
 
 __all__ = ["CHART_TYPES", "PAGE_TYPES", "SLIDE_TYPES", "TASK_SETS", "chart_tasks", "load_chart_tasks",
