@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from datasets import Dataset, IterableDataset
 
 from trl_visual_sdpo.models import tiny_text_model
+from trl_visual_sdpo.recipe import RecipeArguments, recipe_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,3 +35,16 @@ def test_two_step_recipe_writes_its_outputs(tmp_path, domain):
     rewards = [entry["rewards/executability_reward/mean"] for entry in metrics["log_history"]
                if "rewards/executability_reward/mean" in entry]
     assert len(rewards) == 2  # both steps rewarded from real renders
+
+
+def test_recipe_tasks_stream_the_training_split_and_keep_the_held_out_tasks(tmp_path):
+    rows = [{"instruction": f"Make slide {i}", "code": f"# program {i}"} for i in range(5)]
+    path = tmp_path / "slides.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    args = RecipeArguments(dataset_name=str(path), dataset_test_split="train", dataset_streaming=True,
+                           num_train_tasks=4, num_eval_tasks=2)
+    train, test = recipe_tasks(args, "slide")
+    assert isinstance(train, IterableDataset) and len(list(train)) == 4
+    assert isinstance(test, Dataset) and test["reference_code"] == ["# program 0", "# program 1"]
+    embedded_train, embedded_test = recipe_tasks(RecipeArguments(num_eval_tasks=3), "slide")
+    assert len(embedded_test) == 3 and len(embedded_train) > 50

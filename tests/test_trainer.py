@@ -277,3 +277,15 @@ def test_image_channel_reaches_the_vision_language_teacher(tmp_path, tiny_vlm):
         changed = trainer._completion_logits(trainer.model, ids2, mask2, *args, **kwargs2)
     assert not torch.allclose(seen, changed)  # the teacher really looks at the picture
     assert trainer._compute_distillation_loss(trainer.model, batch).item() > 0
+
+
+def test_trains_on_a_streamed_dataset(tmp_path, tiny_text):
+    model, tokenizer = tiny_text
+    trainer = VisualSDPOTrainer(
+        model=model, reward_funcs=[box_reward], args=_config(tmp_path), processing_class=tokenizer,
+        train_dataset=_dataset().to_iterable_dataset(), renderer=BoxRenderer(),
+        rollout_func=scripted_rollout(SCRIPT),
+    )
+    trainer.train()
+    assert trainer.state.global_step == 2
+    assert any("distill/loss" in entry for entry in trainer.state.log_history)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from datasets import Dataset
+from datasets import Dataset, IterableDataset
 from accelerate import PartialState
 from trl import ModelConfig, ScriptArguments, get_peft_config, get_quantization_config
 
@@ -34,6 +34,10 @@ class RecipeArguments(ScriptArguments):
         default=None,
         metadata={"help": "Hub id or local file of the domain's benchmark dataset; empty = the embedded tasks."},
     )
+    dataset_streaming: bool = field(
+        default=False,
+        metadata={"help": "Stream `--dataset_name`'s training split instead of downloading it (set --max_steps)."},
+    )
     num_train_tasks: int | None = field(default=None, metadata={"help": "Use at most this many training tasks."})
     num_eval_tasks: int = field(default=8, metadata={"help": "Held-out tasks scored before and after training."})
     eval_max_new_tokens: int = field(default=256, metadata={"help": "Completion budget of the held-out scoring."})
@@ -46,12 +50,17 @@ class RecipeArguments(ScriptArguments):
 
 def recipe_tasks(script_args: RecipeArguments, domain: str, **embedded_kwargs) -> tuple[Dataset, Dataset]:
     """Training and held-out tasks: `--dataset_name`'s train and test splits through the domain's Hub loader, else
-    the embedded set (`embedded_kwargs` go to its loader), cut to `--num_train_tasks` and `--num_eval_tasks`."""
-    kwargs = {} if script_args.dataset_name else embedded_kwargs
+    the embedded set (`embedded_kwargs` go to its loader), cut to `--num_train_tasks` and `--num_eval_tasks`.
+
+    With `--dataset_streaming` the training split stays an `IterableDataset`; the few held-out tasks are read into
+    memory, since they are scored twice."""
+    kwargs = {"streaming": script_args.dataset_streaming} if script_args.dataset_name else embedded_kwargs
     train = load_tasks(domain, script_args.dataset_name, script_args.dataset_train_split,
                        script_args.num_train_tasks, **kwargs)
     test = load_tasks(domain, script_args.dataset_name, script_args.dataset_test_split,
                       script_args.num_eval_tasks, **kwargs)
+    if isinstance(test, IterableDataset):
+        test = Dataset.from_list(list(test))
     return train, test
 
 

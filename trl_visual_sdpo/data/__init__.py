@@ -6,7 +6,7 @@ Every loader returns a TRL-style dataset with a conversational `prompt` column p
 
 import importlib
 
-from datasets import Dataset
+from datasets import Dataset, IterableDataset
 
 from trl_visual_sdpo.data.chart import CHART_TYPES, chart_tasks, load_chart_tasks, load_chartmimic
 from trl_visual_sdpo.data.common import load_rows
@@ -28,16 +28,18 @@ def _function(path: str):
 
 def load_tasks(
     domain: str, dataset: str | None = None, split: str = "test", n: int | None = None, **loader_kwargs
-) -> Dataset:
+) -> Dataset | IterableDataset:
     """A domain's tasks: the embedded set when `dataset` is empty, else that Hub id or local file through the
     domain's Hub loader. `loader_kwargs` go to the loader used (`column_map=` for a Hub loader, `with_images=` for
-    the embedded web pages)."""
+    the embedded web pages, `streaming=True` for a Hub loader, which then returns an `IterableDataset`)."""
     if domain not in TASK_SETS:
         raise ValueError(f"No task set for domain {domain!r}; available: {', '.join(sorted(TASK_SETS))}.")
     embedded, hub = TASK_SETS[domain]
     if dataset:
         tasks = _function(hub)(dataset, split=split, **loader_kwargs)
-        return tasks.select(range(min(n, len(tasks)))) if n else tasks
+        if not n:
+            return tasks
+        return tasks.take(n) if isinstance(tasks, IterableDataset) else tasks.select(range(min(n, len(tasks))))
     return _function(embedded)(split, n=n, **loader_kwargs)
 
 
