@@ -17,11 +17,10 @@ Writes to `output_dir`: the adapter (or model), `metrics.json`, `curves.png` and
 
 from __future__ import annotations
 
-from transformers import AutoConfig
 from trl import ModelConfig, TrlParser
 
 from trl_visual_sdpo import VisualSDPOConfig
-from trl_visual_sdpo.models import default_policy_path
+from trl_visual_sdpo.models import is_vision_language
 from trl_visual_sdpo.recipe import RecipeArguments, recipe_tasks, run_recipe
 from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer
 
@@ -30,8 +29,7 @@ def main(script_args: RecipeArguments, training_args: VisualSDPOConfig, model_ar
     renderer = WebRenderer(WebRenderConfig(concurrency=script_args.render_workers,
                                            timeout_s=script_args.render_timeout))
     # A vision-language policy sees the reference screenshot; a text policy reads the page's description.
-    config = AutoConfig.from_pretrained(model_args.model_name_or_path or default_policy_path())
-    with_images = getattr(config, "vision_config", None) is not None
+    with_images = is_vision_language(model_args.model_name_or_path, model_args.model_revision)
     train, test = recipe_tasks(script_args, "web", with_images=with_images, renderer=renderer)
     run_recipe(script_args, training_args, model_args, train, test, renderer)
 

@@ -1,5 +1,7 @@
 """The embedded default policy and the tiny test models (trl_visual_sdpo.models)."""
 
+import json
+
 import pytest
 import torch
 from jinja2.exceptions import TemplateError
@@ -205,3 +207,11 @@ def test_tiny_vlm_trains_in_grpo_trainer_with_an_image_column(tmp_path):
     assert images_seen and all(n == 2 for n in images_seen)  # generation and loss pass both got the images
     grad_norm = trainer.state.log_history[0]["grad_norm"]
     assert 0 < grad_norm < float("inf")
+
+
+def test_is_vision_language_reads_the_config_and_an_adapters_base(tmp_path, tiny_vlm):
+    vlm_path = tiny_vlm[0].config.name_or_path
+    text_path = models.tiny_text_model(seed=0)[0].config.name_or_path
+    (tmp_path / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": vlm_path}))
+    assert models.is_vision_language(vlm_path) and models.is_vision_language(str(tmp_path))
+    assert not models.is_vision_language(text_path)

@@ -74,13 +74,16 @@ def _print(scores: dict, as_json: bool) -> None:
 def _eval_model(args) -> int:
     from trl_visual_sdpo.data import load_tasks
     from trl_visual_sdpo.evaluation import evaluate_policy
-    from trl_visual_sdpo.models import load_policy
+    from trl_visual_sdpo.models import is_vision_language, load_policy
     from trl_visual_sdpo.report import write_report
 
-    tasks = load_tasks(args.domain, args.dataset, split=args.split, n=args.n)
     model, processing_class = load_policy(args.model)
     renderer = load_renderer(args.domain)
     try:
+        # Like recipes/web.py: a vision-language policy sees the embedded pages' screenshots.
+        shows_pages = args.domain == "web" and not args.dataset and is_vision_language(args.model)
+        tasks = load_tasks(args.domain, args.dataset, split=args.split, n=args.n,
+                           **({"with_images": True, "renderer": renderer} if shows_pages else {}))
         summary, evaluations = evaluate_policy(model, processing_class, renderer, tasks, args.max_new_tokens,
                                                args.batch_size, description=f"Generating for {len(tasks)} tasks")
     finally:

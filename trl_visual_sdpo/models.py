@@ -193,6 +193,19 @@ def load_default_policy(
     return model, tokenizer
 
 
+def _base_model(path: str) -> str:
+    """The model an adapter directory was trained on, or `path` itself."""
+    adapter_config = Path(path) / "adapter_config.json"
+    return json.loads(adapter_config.read_text())["base_model_name_or_path"] if adapter_config.is_file() else path
+
+
+def is_vision_language(model_name_or_path: str | None = None, revision: str | None = None) -> bool:
+    """Whether a policy (Hub id, checkpoint or adapter directory; `None`: the default) reads images, so that its
+    prompts can show the reference picture instead of describing it."""
+    config = AutoConfig.from_pretrained(_base_model(model_name_or_path or default_policy_path()), revision=revision)
+    return getattr(config, "vision_config", None) is not None
+
+
 def load_policy(
     model_name_or_path: str | None = None,
     revision: str | None = None,
@@ -207,9 +220,8 @@ def load_policy(
     """
     path = model_name_or_path or default_policy_path()
     adapter_config = Path(path) / "adapter_config.json"
-    base = json.loads(adapter_config.read_text())["base_model_name_or_path"] if adapter_config.is_file() else path
-    config = AutoConfig.from_pretrained(base, revision=revision)
-    vision = getattr(config, "vision_config", None) is not None
+    base = _base_model(path)
+    vision = is_vision_language(path, revision)
     model_class = AutoModelForImageTextToText if vision else AutoModelForCausalLM
     model = model_class.from_pretrained(base, revision=revision, dtype=dtype, **model_kwargs)
     if adapter_config.is_file():
