@@ -202,9 +202,9 @@ def _job_user_can_import(config: SandboxConfig) -> bool:
              *config.env.get("PYTHONPATH", "").split(os.pathsep)]
     readable = all(_world_readable(p) for p in paths if p and os.path.exists(p))
     if not readable and os.getuid() == 0:
-        warn_once("Without bubblewrap, sandboxed jobs keep running as root: the Python installation is not "
-                  "readable by the unprivileged job user. Install bubblewrap (apt install bubblewrap) or use a "
-                  "Python outside a private home directory.")
+        warn_once("Without bubblewrap, sandboxed jobs keep running as root, without the process-count limit: "
+                  "the Python installation is not readable by the unprivileged job user. Install bubblewrap "
+                  "(apt install bubblewrap) or use a Python outside a private home directory.")
     return readable
 
 
