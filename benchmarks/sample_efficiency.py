@@ -266,7 +266,53 @@ def report() -> dict:
         out[key] = {"budget": next(iter(arms.values()))[0]["budget"], "arms": table}
     (RESULTS / "sample_efficiency.json").write_text(json.dumps(out, indent=2))
     plot(by_budget, RESULTS / "sample_efficiency.png")
+    plot_sweeps(out, RESULTS / "sample_efficiency_sweeps.png")
     return out
+
+
+SWEEPS = {"alpha": "credit_alpha", "grpo_weight": "grpo_weight"}
+
+
+def _setting(arm: str, name: str) -> float:
+    return arm_settings(arm).get(name, 1.0)  # VisualSDPOConfig's defaults
+
+
+def plot_sweeps(table: dict, path: Path) -> None:
+    """Held-out and training-rollout reward against each swept setting (mean and std over seeds), one row per budget
+    that has sweep arms; the zero-shot and GRPO levels of the same budget are the reference lines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    budgets = {key: entry["arms"] for key, entry in table.items()
+               if any(arm.partition("=")[0] in SWEEPS for arm in entry["arms"])}
+    if not budgets:
+        return
+    fig, axes = plt.subplots(len(budgets), len(SWEEPS), figsize=(11, 3.8 * len(budgets)), squeeze=False)
+    for row, (key, arms) in zip(axes, budgets.items()):
+        for ax, (name, setting) in zip(row, SWEEPS.items()):
+            # Every Visual-SDPO arm of the budget whose other setting is at its default is a point of this sweep
+            # (alpha=1 is also grpo_weight=1; sdpo_uniform is alpha=0).
+            other = next(v for v in SWEEPS.values() if v != setting)
+            points = sorted({_setting(arm, setting): stats for arm, stats in arms.items()
+                             if arm_settings(arm)["trainer"] == "sdpo" and _setting(arm, other) == 1.0}.items())
+            for metric, label in (("held_out_reward", "held-out reward"), ("train_reward", "training rollouts")):
+                if points and metric in points[0][1]:
+                    ax.errorbar([v for v, _ in points], [st[metric]["mean"] for _, st in points],
+                                yerr=[st[metric]["std"] for _, st in points], marker="o", capsize=3, label=label)
+            for arm, style in (("zero_shot", ":"), ("grpo", "--")):
+                if arm in arms:
+                    ax.axhline(arms[arm]["held_out_reward"]["mean"], linestyle=style, color="gray", linewidth=1,
+                               label=f"{arm} held-out")
+            ax.set_xlabel(setting)
+            ax.set_ylabel("reward")
+            ax.set_title(f"{setting} sweep, budget {key}", fontsize=9)
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def plot(by_budget: dict, path: Path) -> None:
@@ -278,6 +324,8 @@ def plot(by_budget: dict, path: Path) -> None:
     fig, axes = plt.subplots(1, len(by_budget) or 1, figsize=(6 * max(len(by_budget), 1), 4), squeeze=False)
     for ax, (key, arms) in zip(axes[0], by_budget.items()):
         for arm, runs in sorted(arms.items()):
+            if arm.partition("=")[0] in SWEEPS:  # drawn against their setting by plot_sweeps
+                continue
             curves = [r["final"].get("curve") for r in runs]
             if curves[0]:  # a training arm: held-out reward against rollouts, mean and std over seeds
                 xs = [0] + [p["rollouts"] for p in curves[0]]
