@@ -307,12 +307,17 @@ def plot_sweeps(table: dict, path: Path) -> None:
                                label=f"{arm} held-out")
             ax.set_xlabel(setting)
             ax.set_ylabel("reward")
-            ax.set_title(f"{setting} sweep, budget {key}", fontsize=9)
+            ax.set_title(f"{setting} sweep, {budget_title(table[key]['budget'])}", fontsize=9)
             ax.grid(alpha=0.3)
             ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def budget_title(budget: dict) -> str:
+    return (f"{budget['steps']} steps x {budget['batch_size']} rollouts of {budget['max_completion_length']} tokens "
+            f"[{budget['key']}]")
 
 
 def plot(by_budget: dict, path: Path) -> None:
@@ -345,7 +350,7 @@ def plot(by_budget: dict, path: Path) -> None:
                            label=f"{arm} (n={len(runs)})")
         ax.set_xlabel("training rollouts")
         ax.set_ylabel("held-out reward")
-        ax.set_title(f"budget {key}", fontsize=9)
+        ax.set_title(budget_title(next(iter(arms.values()))[0]["budget"]), fontsize=9)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     fig.tight_layout()
