@@ -222,8 +222,11 @@ def _mean_std(values: list[float]) -> dict:
             "n": len(values)}
 
 
-def rollouts_to_reach(records: list[dict], target: float) -> float | None:
-    """Mean over seeds of the first evaluated rollout count whose held-out reward reaches `target` (None: never)."""
+def rollouts_to_reach(records: list[dict], target: float, untrained: float | None = None) -> float | None:
+    """Mean over seeds of the first evaluated rollout count whose held-out reward reaches `target` (None: never);
+    0 when the untrained model (`untrained`: the zero-shot arm's held-out reward) already does."""
+    if untrained is not None and untrained >= target:
+        return 0.0
     reached = []
     for record in records:
         points = [p["rollouts"] for p in record["final"].get("curve", []) if p["held_out"]["held_out_reward"] >= target]
@@ -253,6 +256,9 @@ def report() -> dict:
         grpo_final = None
         if "grpo" in arms:
             grpo_final = statistics.fmean(r["final"]["held_out_reward"] for r in arms["grpo"])
+        untrained = None
+        if "zero_shot" in arms:
+            untrained = statistics.fmean(r["final"]["held_out_reward"] for r in arms["zero_shot"])
         for arm, runs in sorted(arms.items()):
             row = {k: _mean_std([r["final"][k] for r in runs]) for k in FINAL_KEYS if k in runs[0]["final"]}
             row["seeds"] = sorted(r["seed"] for r in runs)
@@ -261,7 +267,7 @@ def report() -> dict:
                 row["extra_generated_tokens"] = _mean_std([r["final"]["extra_generated_tokens"] for r in runs])
                 row["extra_renders"] = _mean_std([r["final"]["extra_renders"] for r in runs])
             if grpo_final is not None and arm_settings(arm)["trainer"] is not None:
-                row["rollouts_to_reach_grpo_final"] = rollouts_to_reach(runs, grpo_final)
+                row["rollouts_to_reach_grpo_final"] = rollouts_to_reach(runs, grpo_final, untrained)
             table[arm] = row
         out[key] = {"budget": next(iter(arms.values()))[0]["budget"], "arms": table}
     (RESULTS / "sample_efficiency.json").write_text(json.dumps(out, indent=2))
