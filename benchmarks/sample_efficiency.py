@@ -17,7 +17,9 @@ finished runs are skipped, so the grid resumes where it stopped and can be sprea
     python benchmarks/sample_efficiency.py --arms zero_shot grpo sdpo_uniform sdpo_credit critique_revise --seeds 0 1 2
     python benchmarks/sample_efficiency.py --arms alpha=0 alpha=0.5 alpha=1 alpha=2 alpha=4 --seeds 0 1 2 --steps 3
     python benchmarks/sample_efficiency.py --arms grpo_weight=0 grpo_weight=0.5 grpo_weight=2 --seeds 0 1 2 --steps 3
-    python benchmarks/sample_efficiency.py --report     # aggregate: sample_efficiency.json and sample_efficiency.png
+    python benchmarks/sample_efficiency.py --arms zero_shot grpo sdpo_uniform sdpo_credit --seeds 0 1 2 --steps 3 \
+        --max_completion_length 256 --eval_max_new_tokens 256   # room for whole programs
+    python benchmarks/sample_efficiency.py --report     # sample_efficiency.json, .png and _sweeps.png
 
 On a GPU, scale the budget up, e.g. `--model Qwen/Qwen2.5-Coder-1.5B-Instruct --steps 200 --eval_every 25
 --max_completion_length 512 --eval_tasks 28` (a run's settings are part of its file name, so results of
