@@ -75,3 +75,82 @@ def kill_parent(payload):
 def nap(payload):
     time.sleep(payload["seconds"])
     return {"pid": os.getpid()}
+
+
+# ----------------------------------------------------------------------------- forged result messages
+# A program runs in the same process as the code that reports its result, so it can find the result pipe and
+# write to it itself. Each job below tries a different forgery; all must fail cleanly, and nothing may run outside
+# the child.
+
+
+def _result_pipes():
+    fds = []
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{name}").startswith("pipe:") and int(name) > 2:
+                fds.append(int(name))
+        except OSError:
+            pass
+    return fds
+
+
+def _forge(data: bytes, header: bytes | None = None):
+    import struct
+
+    for fd in _result_pipes():
+        try:
+            os.write(fd, (header if header is not None else struct.pack("!Q", len(data))) + data)
+        except OSError:
+            pass
+
+
+class _Marker:
+    """Unpickling this creates a file: proof that someone outside the child deserialised the job's bytes."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.path}",))
+
+
+def forge_pickle(payload):
+    import pickle
+
+    _forge(pickle.dumps({"ok": True, "value": _Marker(payload["marker"])}))
+    os._exit(0)
+
+
+def forge_huge_header(payload):
+    import struct
+
+    _forge(b"x" * 16, header=struct.pack("!Q", 1 << 62))
+    os._exit(0)
+
+
+def forge_malformed(payload):
+    _forge(b'{"ok": true, "value": {"png": "not msgpack"}')
+    os._exit(0)
+
+
+def forge_wrong_schema(payload):
+    import msgspec
+
+    _forge(msgspec.msgpack.encode({"ok": True, "value": "not a dict", "extra": 1}))
+    os._exit(0)
+
+
+def forge_two_messages(payload):
+    import msgspec
+
+    _forge(msgspec.msgpack.encode({"ok": True, "value": {"forged": True}}))
+    return {"genuine": True}  # the sandbox then writes its own report: two messages
+
+
+def forge_then_crash(payload):
+    import signal
+
+    import msgspec
+
+    _forge(msgspec.msgpack.encode({"ok": True, "value": {"forged": True}}))
+    os.kill(os.getpid(), signal.SIGSEGV)

@@ -4,11 +4,14 @@ import os
 import socket
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import pytest
 
-from trl_visual_sdpo.sandbox import Sandbox, SandboxConfig
+from trl_visual_sdpo import isolation
+from trl_visual_sdpo.isolation import FrameError, IsolationUnavailable
+from trl_visual_sdpo.sandbox import Sandbox, SandboxConfig, SandboxStartError, _Worker
 
 TESTS = str(Path(__file__).parent)
 JOBS_MOUNT = "/tmp/.test_jobs"
@@ -121,9 +124,9 @@ def test_jobs_run_in_parallel(sandbox):
     assert time.monotonic() - start < 1.8
 
 
-def test_weak_isolation_warns_once_and_says_what_is_missing():
+def test_opting_out_of_isolation_warns_once_and_says_what_is_missing():
     config = SandboxConfig(num_workers=1, timeout_s=3, isolation="none", env={"PYTHONPATH": TESTS})
-    with pytest.warns(RuntimeWarning, match="WITHOUT file-system, network and PID isolation.*bubblewrap"):
+    with pytest.warns(RuntimeWarning, match="WITHOUT file-system, network and PID isolation.*isolation='none'"):
         box = Sandbox(config)
     with box:
         assert box.isolation == "none"
@@ -132,14 +135,66 @@ def test_weak_isolation_warns_once_and_says_what_is_missing():
         assert not box.run("sandbox_jobs:sleep_forever", {}).ok
 
 
-def test_a_dead_worker_is_reported_and_replaced(sandbox):
-    result = {}
-    thread = threading.Thread(target=lambda: result.setdefault("outcome", run(sandbox, "nap", seconds=2)))
-    thread.start()
-    time.sleep(0.5)
-    busy = [w for w in sandbox._workers if w.alive()]
-    for worker in busy:
-        worker.close()  # kill the worker's whole tree, as if the program had brought its worker down
-    thread.join()
-    assert not result["outcome"].ok and "worker died" in result["outcome"].error
+def test_auto_isolation_without_bubblewrap_refuses_and_names_the_fix(monkeypatch):
+    monkeypatch.setattr(isolation, "bwrap_problem", lambda: "bubblewrap (`bwrap`) is not installed")
+    for mode in ("auto", "bwrap"):
+        with pytest.raises(IsolationUnavailable, match=r"refuses to run untrusted code.*apt-get install "
+                                                       r"bubblewrap.*isolation='none'"):
+            Sandbox(SandboxConfig(num_workers=1, isolation=mode))
+
+
+def test_a_worker_that_cannot_start_raises_with_its_stderr():
+    config = SandboxConfig(num_workers=1, isolation="bwrap", preload=("no_such_module_for_the_worker",))
+    with Sandbox(config) as box:
+        with pytest.raises(SandboxStartError, match=r"(?s)did not start.*ModuleNotFoundError.*"
+                                                    r"no_such_module_for_the_worker.*Fixes"):
+            box.run("sandbox_jobs:echo", {"value": 1})
+
+
+@pytest.mark.parametrize("isolation_mode", ["bwrap", "none"])
+@pytest.mark.parametrize("job, expected", [
+    ("forge_pickle", "malformed message"),
+    ("forge_huge_header", "exceeded 64 MB"),
+    ("forge_malformed", "malformed message"),
+    ("forge_wrong_schema", "malformed message"),
+    ("forge_two_messages", "more than one message"),
+    ("forge_then_crash", "killed by signal SIGSEGV"),
+])
+def test_forged_result_messages_fail_cleanly_and_run_nothing_outside_the_child(job, expected, isolation_mode,
+                                                                               tmp_path):
+    marker = tmp_path / "deserialised"  # on the host: only the trainer, or an unisolated worker, could create it
+    config = SandboxConfig(num_workers=1, timeout_s=5, isolation=isolation_mode, ro_binds={TESTS: JOBS_MOUNT},
+                           env={"PYTHONPATH": f"{JOBS_MOUNT}:{TESTS}"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        box = Sandbox(config)
+    with box:
+        outcome = box.run(f"sandbox_jobs:{job}", {"marker": str(marker)})
+        assert not outcome.ok and not outcome.infra and expected in outcome.error, outcome.error
+        assert outcome.value is None
+        assert box.run("sandbox_jobs:echo", {"value": 4}).value["echo"] == 4  # the worker is unharmed
+    assert not marker.exists()
+
+
+def test_a_dead_worker_is_replaced_and_the_job_retried(sandbox):
+    with Sandbox(SandboxConfig(**{**sandbox.config.__dict__, "num_workers": 1})) as single:
+        result = {}
+        thread = threading.Thread(target=lambda: result.setdefault("outcome", run(single, "nap", seconds=2)))
+        thread.start()
+        time.sleep(0.5)
+        single._workers[0].close()  # kill the worker's whole tree mid-job: a failure of ours, not of the program
+        thread.join()
+        assert result["outcome"].ok and not result["outcome"].infra
+        assert single.infra_retries == 1
+        assert run(single, "echo", value=2).ok
+
+
+def test_a_worker_failing_twice_is_an_infrastructure_outcome(sandbox, monkeypatch):
+    def broken(self, message, deadline):
+        raise FrameError("eof", "the stream ended after 0 of 8 bytes")
+
+    monkeypatch.setattr(_Worker, "request", broken)
+    outcome = run(sandbox, "echo", value=1)
+    assert not outcome.ok and outcome.infra and "infrastructure failure, not the program's" in outcome.error
+    monkeypatch.undo()
     assert run(sandbox, "echo", value=2).ok
