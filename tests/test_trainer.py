@@ -4,9 +4,11 @@ import pytest
 import torch
 from datasets import Dataset
 from trl import GRPOConfig, GRPOTrainer
+from trl.trainer.utils import selective_log_softmax, split_tensor_dict
 
 from toy_renderer import BoxRenderer, box_reward, length_reward
 from trl_visual_sdpo import VisualSDPOConfig, VisualSDPOTrainer
+from trl_visual_sdpo.losses import per_token_divergence, weighted_masked_mean
 
 OVERLAP = 'Here you go.\n```python\nbox("title", 0, 0, 100, 20)\nbox("label", 50, 10, 150, 30)\nbox("legend", 0, 100, 40, 140)\n```'
 CLEAN = '```python\nbox("title", 0, 0, 100, 20)\nbox("legend", 0, 100, 40, 140)\n```'
@@ -150,23 +152,152 @@ def test_rubric_channel_reaches_the_teacher_with_the_responsible_lines(tmp_path,
     assert "[text_overlap]" in trainer.processing_class.decode(teacher_ids[0])
 
 
-def test_teacher_has_no_gradient_and_uses_the_current_weights(tmp_path, tiny_text):
+def _teacher_logits(trainer, batch):
+    """The teacher's completion logits as the trainer should compute them: eval mode, no graph."""
+    ids, mask, kwargs = trainer._encode_teacher_prompts(batch["teacher_prompts"])
+    model, was_training = trainer.model, trainer.model.training
+    model.eval()
+    with torch.no_grad():
+        logits = trainer._completion_logits(model, ids, mask, batch["completion_ids"], batch["completion_mask"],
+                                            **kwargs)
+    model.train(was_training)
+    return logits
+
+
+def _reference_distillation(trainer, batch, student_logits, teacher_logits, ratio=None):
+    """The distillation loss from the loss functions alone, with a detached teacher: the student's path only."""
+    per_token = per_token_divergence(student_logits, teacher_logits.detach(), trainer.args.divergence)
+    if ratio is not None:
+        per_token = per_token * ratio
+    mask = batch["completion_mask"] * batch["distill_active"].unsqueeze(1)
+    return weighted_masked_mean(per_token, batch["distill_weights"], mask, batch["distill_num_items"])
+
+
+def _grads(model):
+    return {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+
+
+def test_gradient_flows_through_the_student_pass_only(tmp_path, tiny_text):
     trainer = _trainer(tmp_path, tiny_text)
     batch = _take(_batch(trainer), 0)
     model = trainer.model
-    ids, mask, kwargs = trainer._encode_teacher_prompts(batch["teacher_prompts"])
-    with torch.no_grad():
-        before = trainer._completion_logits(model, ids, mask, batch["completion_ids"], batch["completion_mask"])
-    assert not before.requires_grad
+    builds_graph = []
+    hook = model.register_forward_hook(lambda module, args, output: builds_graph.append(output.logits.requires_grad))
     loss = trainer._compute_distillation_loss(model, batch)
+    hook.remove()
+    assert builds_graph == [True, False]  # the student's forward is differentiated, the teacher's is not
     loss.backward()
-    # The gradient is the student's alone: recomputing with a detached copy of the teacher gives the same one.
-    grads = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+    grads = _grads(model)
     assert grads
+    model.zero_grad()
+    student = trainer._completion_logits(model, batch["prompt_ids"], batch["prompt_mask"], batch["completion_ids"],
+                                         batch["completion_mask"])
+    reference = _reference_distillation(trainer, batch, student, _teacher_logits(trainer, batch))
+    assert loss.item() == pytest.approx(reference.item(), rel=1e-5)
+    reference.backward()
+    for name, grad in grads.items():
+        assert torch.allclose(grad, dict(model.named_parameters())[name].grad, rtol=1e-4, atol=1e-7), name
+
+
+def test_teacher_reads_the_current_weights(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text)
+    batch = _take(_batch(trainer), 0)
+    before = _teacher_logits(trainer, batch)
     with torch.no_grad():
-        model.model.embed_tokens.weight.add_(0.5 * torch.randn_like(model.model.embed_tokens.weight))
-        after = trainer._completion_logits(model, ids, mask, batch["completion_ids"], batch["completion_mask"])
-    assert not torch.allclose(before, after)
+        trainer.model.model.embed_tokens.weight.add_(0.5 * torch.randn_like(trainer.model.model.embed_tokens.weight))
+    assert not torch.allclose(before, _teacher_logits(trainer, batch))
+
+
+def test_teacher_pass_runs_without_dropout_and_restores_training_mode(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text)
+    batch = _take(_batch(trainer), 0)
+    model = trainer.model
+    for layer in model.model.layers:
+        layer.self_attn.attention_dropout = 0.5
+    args = (batch["prompt_ids"], batch["prompt_mask"], batch["completion_ids"], batch["completion_mask"])
+    with torch.no_grad():  # dropout is really on in training mode, so the check below can fail
+        assert not torch.allclose(trainer._completion_logits(model, *args), trainer._completion_logits(model, *args))
+    student = trainer._completion_logits(model, *args).detach()  # fixed, so only the teacher pass could vary
+    modes = []
+    hook = model.register_forward_hook(lambda module, args, output: modes.append(module.training))
+    first = trainer._compute_distillation_loss(model, batch, student)
+    second = trainer._compute_distillation_loss(model, batch, student)
+    hook.remove()
+    assert modes == [False, False]  # the teacher's forwards ran in eval mode
+    assert model.training  # and the student's mode is back for its backward pass
+    assert first.item() == second.item()
+    assert first.item() == pytest.approx(
+        _reference_distillation(trainer, batch, student, _teacher_logits(trainer, batch)).item(), rel=1e-6)
+
+
+def test_two_accumulated_half_batches_equal_one_full_batch(tmp_path, tiny_text):
+    model, tokenizer = tiny_text
+    twin = copy.deepcopy(model)
+    full = _trainer(tmp_path, (model, tokenizer))
+    accumulated = _trainer(tmp_path, (twin, tokenizer), per_device_train_batch_size=2, gradient_accumulation_steps=2)
+    assert full.args.loss_type == accumulated.args.loss_type == "dapo"  # TRL's default loss_type
+    batch = _batch(full)
+    halves = split_tensor_dict(batch, 2)
+    # Halves of unequal lengths: a per-micro-batch mean would weigh their tokens differently than the full batch.
+    assert halves[0]["completion_mask"].sum() != halves[1]["completion_mask"].sum()
+    loss_full = full._compute_loss(full.model, batch)
+    loss_full.backward()
+    accumulated.model.train()
+    accumulated.current_gradient_accumulation_steps = 2
+    loss_halves = 0.0
+    for half in halves:
+        loss = accumulated._compute_loss(accumulated.model, half)
+        loss.backward()
+        loss_halves += loss.item()
+    assert loss_halves == pytest.approx(loss_full.item(), rel=1e-5)
+    assert _grads(full.model)
+    for (name, a), (_, b) in zip(full.model.named_parameters(), accumulated.model.named_parameters()):
+        if a.grad is not None or b.grad is not None:
+            assert torch.allclose(a.grad, b.grad, rtol=1e-4, atol=1e-7), name
+
+
+@pytest.mark.parametrize("grpo_weight", [0.5, 2.0])
+def test_grpo_weight_scales_the_grpo_term(tmp_path, tiny_text, grpo_weight):
+    trainer = _trainer(tmp_path, tiny_text, grpo_weight=grpo_weight)
+    batch = _batch(trainer)
+    assert batch["advantages"].abs().sum() > 0  # with all-equal rewards the GRPO term, and its weight, are inert
+    params = [p for p in trainer.model.parameters() if p.requires_grad]
+    total = trainer._compute_loss(trainer.model, batch)
+    grads_total = torch.autograd.grad(total, params, allow_unused=True)
+    grpo = GRPOTrainer._compute_loss(trainer, trainer.model, batch)
+    grads_grpo = torch.autograd.grad(grpo, params, allow_unused=True)
+    distill = trainer._compute_distillation_loss(trainer.model, batch)
+    grads_distill = torch.autograd.grad(distill, params, allow_unused=True)
+    assert total.item() == pytest.approx(grpo_weight * grpo.item() + distill.item(), rel=1e-5)
+    for g_total, g_grpo, g_distill in zip(grads_total, grads_grpo, grads_distill):
+        if g_total is not None:
+            expected = grpo_weight * g_grpo + g_distill
+            assert torch.allclose(g_total, expected, rtol=1e-4, atol=1e-7)
+
+
+def test_distill_is_clip_reweights_an_off_policy_step(tmp_path, tiny_text):
+    # num_iterations=2: the batch is reused after an optimizer step, so TRL keeps the sampling policy's log-probs.
+    trainer = _trainer(tmp_path, tiny_text, num_iterations=2, distill_is_clip=1.0)
+    batch = _batch(trainer)
+    assert "old_per_token_logps" in batch
+    model = trainer.model
+    on_policy = trainer._compute_distillation_loss(model, batch)
+    trainer.args.distill_is_clip = None
+    assert on_policy.item() == pytest.approx(trainer._compute_distillation_loss(model, batch).item(), rel=1e-5)
+    trainer._compute_loss(model, batch).backward()  # the first iteration's optimizer step
+    torch.optim.SGD(model.parameters(), lr=1.0).step()
+    model.zero_grad()
+    unclipped = trainer._compute_distillation_loss(model, batch)
+    trainer.args.distill_is_clip = 1.0
+    clipped = trainer._compute_distillation_loss(model, batch)
+    student = trainer._completion_logits(model, batch["prompt_ids"], batch["prompt_mask"], batch["completion_ids"],
+                                         batch["completion_mask"])
+    ratio = torch.exp(selective_log_softmax(student, batch["completion_ids"]) - batch["old_per_token_logps"])
+    assert not torch.allclose(ratio, torch.ones_like(ratio))  # really off-policy
+    expected = _reference_distillation(trainer, batch, student, _teacher_logits(trainer, batch),
+                                       ratio.clamp(max=1.0).detach())
+    assert clipped.item() == pytest.approx(expected.item(), rel=1e-4)
+    assert clipped.item() < unclipped.item()  # ratios above the clip are cut to 1
 
 
 def test_distill_weight_zero_equals_plain_grpo(tmp_path, tiny_text):

@@ -81,17 +81,28 @@ def chunked_per_token_divergence(
     return torch.cat(chunks, dim=1)
 
 
-def weighted_masked_mean(per_token: torch.Tensor, weights: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+def weighted_masked_mean(
+    per_token: torch.Tensor,
+    weights: torch.Tensor,
+    mask: torch.Tensor,
+    num_tokens: torch.Tensor | float | None = None,
+) -> torch.Tensor:
     """Credit-weighted mean of a per-token loss over the unmasked tokens.
 
     Args:
         per_token: `(B, T)` loss per token.
         weights: `(B, T)` credit weights (1 = plain token, 1 + alpha * IoU = credited token).
         mask: `(B, T)` 1 for tokens that count, 0 for padding or skipped rollouts.
+        num_tokens: scalar to divide by; `None` counts the unmasked tokens of this batch. The trainer passes the
+            token count of the whole generation batch, shared out over the accumulation window (as TRL's default
+            `loss_type="dapo"` does), so that micro-batches of unequal lengths add up to exactly the full batch's
+            mean under gradient accumulation.
 
     Returns:
-        Scalar `sum(w * l * m) / sum(m)`. Dividing by the token count, not by the weights, is what lets the credit
+        Scalar `sum(w * l * m) / num_tokens`. Dividing by the token count, not by the weights, is what lets the credit
         weights amplify the loss on credited tokens instead of merely redistributing it.
     """
     mask = mask.to(per_token.dtype)
-    return (per_token * weights.to(per_token.dtype) * mask).sum() / mask.sum().clamp(min=1.0)
+    denominator = mask.sum() if num_tokens is None else torch.as_tensor(num_tokens, dtype=per_token.dtype,
+                                                                           device=per_token.device)
+    return (per_token * weights.to(per_token.dtype) * mask).sum() / denominator.clamp(min=1.0)

@@ -253,6 +253,13 @@ class VisualSDPOTrainer(GRPOTrainer):
         language = (tuple(getattr(self.renderer, "code_languages", ())) or ("",))[0]
         output["distill_weights"] = weights
         output["distill_active"] = torch.tensor(active, device=device)
+        # The distilled tokens of the whole generation batch (all processes): the distillation term is divided by
+        # this count, as TRL's default loss_type="dapo" divides its term by `num_items_in_batch`, so micro-batches of
+        # unequal lengths add up to exactly the full batch's loss under gradient accumulation.
+        loss_mask = output["completion_mask"] * output["distill_active"].unsqueeze(1)
+        if "tool_mask" in output:
+            loss_mask = loss_mask * output["tool_mask"]
+        output["distill_num_items"] = gather(loss_mask.sum().float()).sum()
         output["teacher_prompts"] = [
             build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo, language)
             for prompt, result, demo in zip(step.prompts, step.results, demonstrations, strict=True)
@@ -332,7 +339,6 @@ class VisualSDPOTrainer(GRPOTrainer):
         mode = "train" if self.model.training else "eval"
         if self.args.distill_weight == 0:
             return super()._compute_loss(model, inputs)
-        # TRL scales its loss for gradient accumulation itself; the distillation term is scaled the same way.
         normalizer = self.current_gradient_accumulation_steps if mode == "train" else 1.0
         student_logits = None
         if self.args.grpo_weight > 0:
@@ -345,11 +351,10 @@ class VisualSDPOTrainer(GRPOTrainer):
                 self._shared_student_logits = None
             student_logits = None if student_logits is _SHARE else student_logits
             self._metrics[mode]["grpo/loss"].append(grpo_loss.item() * normalizer)
-        distill_loss = self._compute_distillation_loss(model, inputs, student_logits)
-        loss = self.args.distill_weight * distill_loss / normalizer
+        # Already scaled for gradient accumulation, like TRL's own term (see `_compute_distillation_loss`).
+        loss = self.args.distill_weight * self._compute_distillation_loss(model, inputs, student_logits)
         if self.args.grpo_weight > 0:
             loss = loss + self.args.grpo_weight * grpo_loss
-        self._metrics[mode]["distill/loss"].append(distill_loss.item())
         return loss
 
     def _get_per_token_logps_and_entropies(self, model, input_ids, attention_mask, logits_to_keep, *args, **kwargs):
@@ -373,7 +378,10 @@ class VisualSDPOTrainer(GRPOTrainer):
     def _compute_distillation_loss(self, model, inputs, student_logits: torch.Tensor | None = None) -> torch.Tensor:
         """Credit-weighted divergence between the student and the feedback-reading teacher on the student's tokens.
 
-        `student_logits`: the student's `(B, C, V)` completion logits when the GRPO term already computed them."""
+        `student_logits`: the student's `(B, C, V)` completion logits when the GRPO term already computed them.
+        Returns this micro-batch's share of the generation batch's loss: `sum(w * D * mask)` over its tokens divided
+        by the generation batch's distilled-token count per accumulation window (TRL's "dapo" normalisation), so the
+        accumulated micro-batches give exactly the full batch's credit-weighted mean."""
         completion_ids, completion_mask = inputs["completion_ids"], inputs["completion_mask"]
         mask = completion_mask * inputs["distill_active"].unsqueeze(1)
         if "tool_mask" in inputs:
@@ -385,10 +393,17 @@ class VisualSDPOTrainer(GRPOTrainer):
             )
         teacher_ids, teacher_mask, teacher_kwargs = self._encode_teacher_prompts(inputs["teacher_prompts"])
         teacher = model if self.teacher_model is None else self.teacher_model
-        with torch.no_grad(), self._teacher_context():
-            teacher_logits = self._completion_logits(
-                teacher, teacher_ids, teacher_mask, completion_ids, completion_mask, **teacher_kwargs
-            )
+        # The teacher is a target, not a sample: no dropout in its forward (eval mode), and the student module's
+        # training mode is restored before the backward pass (gradient checkpointing replays the student's forward).
+        was_training = teacher.training
+        teacher.eval()
+        try:
+            with torch.no_grad(), self._teacher_context():
+                teacher_logits = self._completion_logits(
+                    teacher, teacher_ids, teacher_mask, completion_ids, completion_mask, **teacher_kwargs
+                )
+        finally:
+            teacher.train(was_training)
         per_token = chunked_per_token_divergence(
             student_logits,
             teacher_logits,
@@ -410,7 +425,13 @@ class VisualSDPOTrainer(GRPOTrainer):
         self._metrics[mode]["distill/active_frac"].append(
             self.accelerator.gather(inputs["distill_active"]).mean().item()
         )
-        return weighted_masked_mean(per_token, inputs["distill_weights"], mask)
+        weighted = weighted_masked_mean(per_token.detach(), inputs["distill_weights"], mask)
+        self._metrics[mode]["distill/loss"].append(weighted.item())  # this micro-batch's mean, whatever the scaling
+        # TRL's "dapo" normaliser: the generation batch's tokens per process, over the accumulation window.
+        num_tokens = inputs["distill_num_items"] / self.accelerator.num_processes
+        if mode == "train":
+            num_tokens = num_tokens * self.current_gradient_accumulation_steps / self.args.steps_per_generation
+        return weighted_masked_mean(per_token, inputs["distill_weights"], mask, num_tokens)
 
     def _encode_teacher_prompts(self, teacher_prompts: list[Any]) -> tuple[torch.Tensor, torch.Tensor, dict]:
         """Tokenise teacher prompts exactly as TRL tokenises student prompts; left-pad them into a batch."""
