@@ -5,11 +5,11 @@ import os
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from slide_decks import CLEAN, deck, shared_renderer
 
 from trl_visual_sdpo.render.office import OfficeConverter, OfficeError
-from trl_visual_sdpo.sandbox import _descendants
 
 HELPERS = """from pptx import Presentation
 from pptx.util import Inches, Pt
@@ -145,7 +145,8 @@ def test_a_deck_that_is_never_saved_still_renders(renderer):
 def _office_pids(converter):
     """soffice.bin processes in the converter's PID namespace (oosplash starts them from a thread, so they are not
     in the main thread's children list)."""
-    namespaces = {os.readlink(f"/proc/{pid}/ns/pid") for pid in _descendants(converter._process.pid)}
+    tree = psutil.Process(converter._process.pid).children(recursive=True)
+    namespaces = {os.readlink(f"/proc/{p.pid}/ns/pid") for p in tree}
     found = []
     for entry in Path("/proc").iterdir():
         try:
@@ -168,14 +169,24 @@ def test_the_converter_is_isolated_restarts_after_a_hang_and_after_a_crash(rende
         with pytest.raises(OfficeError, match="did not convert the deck within"):
             converter.convert(pptx, timeout_s=0.001)
         assert converter.convert(pptx).startswith(b"%PDF") and converter.restarts == 1
-        os.kill(_office_pids(converter)[0], 9)  # the office dies under the bridge
-        with pytest.raises(OfficeError, match="crashed"):
-            converter.convert(pptx)
+        os.kill(_office_pids(converter)[0], 9)  # the office dies under the bridge: restarted, the deck retried
         assert converter.convert(pptx).startswith(b"%PDF") and converter.restarts == 2
-        with pytest.raises(OfficeError, match="could not convert the deck"):
+        with pytest.raises(OfficeError, match="could not convert the deck") as failed:
             converter.convert(b"not a zip file at all")
+        assert not failed.value.infra
     finally:
         converter.close()
+
+
+def test_an_office_that_dies_twice_is_an_infrastructure_failure(renderer, monkeypatch):
+    from trl_visual_sdpo.render import office
+
+    attempts = []
+    monkeypatch.setattr(office.OfficeConverter, "_convert_once",
+                        lambda self, deck, timeout: attempts.append(deck) or (office._FAILED, office._CRASHED))
+    result = renderer.render(CLEAN)
+    assert len(attempts) == 2 and not result.ok and result.infra_error
+    assert "infrastructure failure, not the program's" in result.error
 
 
 def test_cli_renders_and_scores_slides(tmp_path, monkeypatch, capsys, renderer):

@@ -240,11 +240,23 @@ def read_frame(fd: int, max_bytes: int, deadline: float | None = None) -> bytes:
     return buffer[_HEADER.size :]
 
 
+def _plain(value: Any) -> Any:
+    """NumPy scalars and arrays (what plotting and raster code returns) as plain numbers and lists, and subclasses
+    of plain types (python-pptx's `Emu` is an `int`) as those types."""
+    if hasattr(value, "tolist") and type(value).__module__ == "numpy":
+        return value.tolist()
+    for plain in (bool, int, float, str, bytes):
+        if isinstance(value, plain):
+            return plain(value)
+    raise TypeError(f"cannot encode objects of type {type(value).__name__}")
+
+
 def encode(message: Any) -> bytes:
-    """MessagePack bytes of plain data (dicts, lists, strings, numbers, bytes, booleans, None)."""
+    """MessagePack bytes of plain data (dicts, lists, tuples, strings, numbers, bytes, booleans, None, NumPy
+    values)."""
     import msgspec
 
-    return msgspec.msgpack.encode(message)
+    return msgspec.msgpack.encode(message, enc_hook=_plain)
 
 
 def decode(data: bytes, schema: Any = Any) -> Any:
@@ -258,7 +270,7 @@ def decode(data: bytes, schema: Any = Any) -> Any:
         raise FrameError("malformed", f"malformed message: {error}") from None
 
 
-def convert(value: Any, schema: Any) -> Any:
+def validate(value: Any, schema: Any) -> Any:
     """`value` (plain data already decoded) checked against and converted to `schema`; raises `FrameError`."""
     import msgspec
 

@@ -213,11 +213,13 @@ def _run_child(target: str, payload: dict, limits: dict, write_fd: int, workdir:
         result = {"ok": False, "error": format_program_exception(exc, payload.get("code"))}
     try:
         data = encode(result)
-    except (TypeError, ValueError, OverflowError) as exc:
+    except Exception as exc:  # noqa: BLE001 (whatever the job returned, the child must report and exit)
         data = encode({"ok": False, "error": f"The job returned a result that cannot be sent back: {exc}"})
-    with os.fdopen(write_fd, "wb") as out:  # length-prefixed: the job's own children may keep the pipe open
-        write_frame(out, data)
-    os._exit(0)
+    try:
+        with os.fdopen(write_fd, "wb") as out:  # length-prefixed: the job's own children may keep the pipe open
+            write_frame(out, data)
+    finally:
+        os._exit(0)  # never fall back into the worker's loop in a forked child
 
 
 def _world_readable(path: str) -> bool:

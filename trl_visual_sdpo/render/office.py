@@ -13,51 +13,58 @@ Two halves live in this file, because the second one runs under a different inte
   TCP), connects through UNO, then converts one deck per request: load hidden and read-only with macros and link
   updates disabled, export with `impress_pdf_Export`, close.
 
-Run as a script (`python3 office.py`) this file is the bridge, so it imports nothing from the package at the top.
+Run as a module (`python3 -m trl_visual_sdpo.render.office`) this file is the bridge, so it imports nothing from
+the package at the top but the standard-library-only `trl_visual_sdpo.isolation`, whose framing both halves share:
+each message is one length-prefixed frame (a status byte, then the PDF or the error), capped before it is read.
+A LibreOffice that dies is restarted and the deck retried once; a second death is reported as an infrastructure
+failure (`OfficeError.infra`), not as the program's.
 """
 
 from __future__ import annotations
 
 import os
-import select
 import shutil
-import signal
-import struct
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-_HEADER = struct.Struct("!Q")
+from trl_visual_sdpo.isolation import (
+    PACKAGE_DIR,
+    PACKAGE_MOUNT,
+    FrameError,
+    bwrap_command,
+    hidden_directories,
+    kill_tree,
+    read_frame,
+    resolve_isolation,
+    write_frame,
+)
+
 _OK, _FAILED = b"0", b"1"
-_CRASHED = b"LibreOffice crashed while converting the deck; the converter was restarted."
+_CRASHED = b"LibreOffice crashed while converting the deck."
 _PIPE_NAME = "tvs_office"
-_BRIDGE_MOUNT = "/tmp/.tvs_office_bridge.py"  # where the sandbox sees this file (the project stays hidden)
+_BRIDGE_MODULE = "trl_visual_sdpo.render.office"
+_MAX_PDF_BYTES = 256 * 1024 * 1024
 OFFICE_PYTHON_ENV = "TVS_OFFICE_PYTHON"
 SOFFICE_ENV = "TVS_SOFFICE"
 
 
 class OfficeError(RuntimeError):
-    """A deck could not be converted; the message says why and what to do."""
+    """A deck could not be converted; the message says why and what to do. `infra` is True when LibreOffice itself
+    failed twice (our infrastructure), not because of the deck."""
+
+    def __init__(self, message: str, infra: bool = False):
+        super().__init__(message)
+        self.infra = infra
 
 
 # ------------------------------------------------------------------------------------------------ bridge side
 
 
-def _read_exact(stream, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = stream.read(size - len(data))
-        if not chunk:
-            raise EOFError
-        data += chunk
-    return data
-
-
 def _reply(stream, status: bytes, payload: bytes) -> None:
-    stream.write(status + _HEADER.pack(len(payload)) + payload)
-    stream.flush()
+    write_frame(stream, status + payload)
 
 
 def _properties(**values):
@@ -126,7 +133,7 @@ def _alive(desktop) -> bool:
 
 def serve() -> None:
     """The bridge: start LibreOffice, say "ready", then convert decks from stdin until it closes."""
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdin, stdout = sys.stdin.fileno(), sys.stdout.buffer
     work = Path(os.environ.get("TMPDIR", "/tmp")) / "office-work"
     work.mkdir(parents=True, exist_ok=True)
     soffice = os.environ.get(SOFFICE_ENV) or "soffice"
@@ -135,9 +142,8 @@ def serve() -> None:
     try:
         while True:
             try:
-                (size,) = _HEADER.unpack(_read_exact(stdin, _HEADER.size))
-                deck = _read_exact(stdin, size)
-            except EOFError:
+                deck = read_frame(stdin, _MAX_PDF_BYTES)
+            except FrameError:
                 return
             try:
                 _reply(stdout, _OK, _convert(desktop, work, deck))
@@ -177,25 +183,6 @@ def find_soffice(configured: str | None = None) -> str:
                             f"libreoffice-impress python3-uno), or set ${SOFFICE_ENV} to its soffice.")
 
 
-def _bwrap_prefix() -> list[str]:
-    hidden = sorted({str(Path.home().resolve()), str(Path.cwd().resolve())} - {"/"})
-    command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-               "--tmpfs", "/dev/shm"]
-    for path in hidden:
-        command += ["--tmpfs", path]
-    command += ["--ro-bind", str(Path(__file__).resolve()), _BRIDGE_MOUNT,
-                "--unshare-user", "--uid", "65534", "--gid", "65534", "--unshare-ipc", "--unshare-pid",
-                "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-                "--clearenv", "--chdir", "/tmp"]
-    return command
-
-
-def _descendants(pid: int) -> list[int]:
-    from trl_visual_sdpo.sandbox import _descendants as descendants
-
-    return descendants(pid)
-
-
 class OfficeConverter:
     """One warm LibreOffice converting .pptx bytes to PDF bytes, one deck at a time (thread-safe).
 
@@ -203,16 +190,16 @@ class OfficeConverter:
         timeout_s: wall-clock seconds one conversion may take; then the office is killed and restarted.
         start_timeout_s: seconds LibreOffice may take to start.
         memory_mb: address-space limit of the office processes.
-        isolation: `"bwrap"` (required), `"none"`, or `"auto"` (bubblewrap when it works, else a loud warning).
+        isolation: `"auto"`/`"bwrap"` (bubblewrap; an error naming the fix where it cannot run) or `"none"` (an
+            explicit opt-out, which warns).
         python: a Python with the UNO bindings (default: found automatically).
     """
 
     def __init__(self, timeout_s: float = 30.0, start_timeout_s: float = 120.0, memory_mb: int = 4096,
                  isolation: str = "auto", python: str | None = None, soffice: str | None = None):
-        if isolation not in ("auto", "bwrap", "none"):
-            raise ValueError(f"isolation must be 'auto', 'bwrap' or 'none', got {isolation!r}.")
+        self.isolation = resolve_isolation(isolation, "The LibreOffice converter")
         self.timeout_s, self.start_timeout_s, self.memory_mb = timeout_s, start_timeout_s, memory_mb
-        self._isolation, self._python, self._soffice = isolation, python, soffice
+        self._python, self._soffice = python, soffice
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self.restarts = 0
@@ -221,26 +208,22 @@ class OfficeConverter:
 
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="office-spawn")
 
-    def _command(self) -> tuple[list[str], dict | None]:
-        from trl_visual_sdpo.sandbox import bwrap_works, warn_once
-
+    def _command(self) -> tuple[list[str], dict]:
         python = find_office_python(self._python)
         soffice = find_soffice(self._soffice)
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "TMPDIR": "/tmp",
                SOFFICE_ENV: soffice, "SAL_USE_VCLPLUGIN": "svp"}
-        if self._isolation != "none" and bwrap_works():
-            prefix = _bwrap_prefix()
-            for key, value in env.items():
-                prefix += ["--setenv", key, value]
-            return [*prefix, python, _BRIDGE_MOUNT], {}
-        if self._isolation == "bwrap":
-            raise RuntimeError("OfficeConverter isolation='bwrap' but bubblewrap cannot run here. Install it "
-                               "(apt-get install bubblewrap) or use isolation='auto'.")
-        warn_once("bubblewrap is not available: LibreOffice converts decks WITHOUT file-system and network "
-                  "isolation. Install bubblewrap (apt-get install bubblewrap) to isolate it.")
+        bridge = [python, "-m", _BRIDGE_MODULE]
+        if self.isolation == "bwrap":
+            # The office runs as `nobody` in a user namespace, sees only this package (for the framing), and has no
+            # network: its UNO pipe is a local socket inside the sandbox.
+            prefix = bwrap_command(hidden=hidden_directories(),
+                                   ro_binds={str(PACKAGE_DIR): f"{PACKAGE_MOUNT}/trl_visual_sdpo"},
+                                   env={**env, "PYTHONPATH": PACKAGE_MOUNT}, uid=65534)
+            return [*prefix, *bridge], {}
         import tempfile
 
-        return [python, str(Path(__file__).resolve())], {**env, "TMPDIR": tempfile.mkdtemp(prefix="tvs-office-")}
+        return bridge, {**env, "TMPDIR": tempfile.mkdtemp(prefix="tvs-office-"), "PYTHONPATH": str(PACKAGE_DIR.parent)}
 
     def _start(self) -> subprocess.Popen:
         command, env = self._command()
@@ -252,45 +235,37 @@ class OfficeConverter:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL, env=env, start_new_session=True, preexec_fn=limits)
-        try:
-            status, payload = self._read_reply(process, self.start_timeout_s)
-        except OfficeError as error:
-            self._kill(process)
-            raise OfficeError(f"LibreOffice did not start: {error}") from None
+        import tempfile
+
+        with tempfile.TemporaryFile() as stderr:  # read only when the start fails
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                                       env=env, start_new_session=True, preexec_fn=limits)
+            try:
+                status, payload = self._read_reply(process, self.start_timeout_s)
+            except OfficeError as error:
+                self._kill(process)
+                stderr.seek(0)
+                tail = stderr.read()[-2000:].decode(errors="replace").strip() or "(nothing)"
+                raise OfficeError(f"LibreOffice did not start: {error}. Its stderr: {tail}", infra=True) from None
         if status != _OK:
             self._kill(process)
-            raise OfficeError(f"LibreOffice did not start: {payload.decode(errors='replace')}")
+            raise OfficeError(f"LibreOffice did not start: {payload.decode(errors='replace')}", infra=True)
         return process
 
     @staticmethod
     def _read_reply(process: subprocess.Popen, timeout_s: float) -> tuple[bytes, bytes]:
-        fd, buffer, deadline = process.stdout.fileno(), b"", time.monotonic() + timeout_s
-        need = 1 + _HEADER.size
-        while len(buffer) < need:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise OfficeError(f"no answer within {timeout_s:g} s")
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if not ready:
-                continue
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                raise OfficeError("the office process exited")
-            buffer += chunk
-            if len(buffer) >= 1 + _HEADER.size:
-                need = 1 + _HEADER.size + _HEADER.unpack(buffer[1 : 1 + _HEADER.size])[0]
-        return buffer[:1], buffer[1 + _HEADER.size : need]
+        try:
+            frame = read_frame(process.stdout.fileno(), _MAX_PDF_BYTES + 1, time.monotonic() + timeout_s)
+        except FrameError as error:
+            raise OfficeError(f"no answer within {timeout_s:g} s" if error.kind == "timeout" else
+                              f"the office process exited ({error})") from None
+        if not frame:
+            raise OfficeError("the office process sent an empty message")
+        return frame[:1], frame[1:]
 
     @staticmethod
     def _kill(process: subprocess.Popen) -> None:
-        # bwrap puts the office in a new session inside a new PID namespace: kill the whole tree, deepest first.
-        for pid in [*reversed(_descendants(process.pid)), process.pid]:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        kill_tree(process.pid)
         process.wait()
 
     def _ensure(self) -> subprocess.Popen:
@@ -302,26 +277,32 @@ class OfficeConverter:
             self._process = self._spawner.submit(self._start).result()
         return self._process
 
+    def _convert_once(self, deck: bytes, timeout: float) -> tuple[bytes, bytes]:
+        process = self._ensure()
+        try:
+            write_frame(process.stdin, deck)
+            status, payload = self._read_reply(process, timeout)
+        except (OfficeError, OSError) as error:
+            self._kill(process)  # hung or dead: the next try gets a fresh office
+            if isinstance(error, OfficeError) and str(error).startswith("no answer"):
+                raise OfficeError(f"LibreOffice did not convert the deck within {timeout:g} s (a deck too big or "
+                                  "too complex to lay out); the converter was restarted. Make a smaller deck.") from None
+            return _FAILED, _CRASHED
+        if payload == _CRASHED:  # the bridge is exiting: make sure the next deck starts a fresh office
+            self._kill(process)
+        return status, payload
+
     def convert(self, deck: bytes, timeout_s: float | None = None) -> bytes:
-        """PDF bytes of the deck. Raises `OfficeError` (with a clear message) when it cannot be converted."""
+        """PDF bytes of the deck. Raises `OfficeError` (with a clear message) when it cannot be converted; an
+        office that dies is restarted and the deck retried once, and a second death is `OfficeError(infra=True)`."""
         timeout = self.timeout_s if timeout_s is None else timeout_s
         with self._lock:
-            process = self._ensure()
-            try:
-                process.stdin.write(_HEADER.pack(len(deck)) + deck)
-                process.stdin.flush()
-                status, payload = self._read_reply(process, timeout)
-            except (OfficeError, OSError) as error:
-                self._kill(process)  # hung or dead: the next deck gets a fresh office
-                if isinstance(error, OfficeError) and str(error).startswith("no answer"):
-                    raise OfficeError(f"LibreOffice did not convert the deck within {timeout:g} s (a deck too "
-                                      "big or too complex to lay out); the converter was restarted. Make a "
-                                      "smaller deck.") from None
-                raise OfficeError("LibreOffice crashed while converting the deck (a corrupt or hostile file?); "
-                                  "the converter was restarted.") from None
-            if payload == _CRASHED:  # the bridge is exiting: make sure the next deck starts a fresh office
-                self._kill(process)
-                raise OfficeError(_CRASHED.decode())
+            status, payload = self._convert_once(deck, timeout)
+            if payload == _CRASHED:
+                status, payload = self._convert_once(deck, timeout)
+                if payload == _CRASHED:
+                    raise OfficeError("LibreOffice crashed twice while converting the deck and was restarted; this "
+                                      "is an infrastructure failure, not the program's.", infra=True)
         if status != _OK:
             reason = payload.decode(errors="replace") or "unknown error"
             raise OfficeError(f"LibreOffice could not convert the deck: {reason} Save a valid deck with "
