@@ -15,6 +15,7 @@ import zlib
 
 import pytest
 
+from trl_visual_sdpo.render.base import RenderResult
 from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer, _wrapper_script, annotate_source, find_chromium
 
 TIMEOUT_S = 6.0
@@ -279,3 +280,20 @@ def test_cli_renders_and_evaluates_a_web_page(tmp_path):
     scores = json.loads(done.stdout)
     assert scores["block_match"] > 0.9 and scores["text"] < 1.0 and 0 < scores["overall"] < 1.0
     assert scores["clip"] is None and scores["clip_skipped"]
+
+
+def test_a_browser_that_dies_twice_is_an_infrastructure_failure(monkeypatch):
+    attempts = []
+
+    async def dies(self, html, start):
+        attempts.append(html)
+        return RenderResult.failure("Target page, context or browser has been closed", code=html), True
+
+    monkeypatch.setattr(WebRenderer, "_render_attempt", dies)
+    web = WebRenderer(WebRenderConfig(timeout_s=TIMEOUT_S))
+    try:
+        result = web.render(CLEAN)
+    finally:
+        web.close()
+    assert len(attempts) == 2 and web.browser_restarts == 1
+    assert not result.ok and result.infra_error and "infrastructure failure, not the page's" in result.error

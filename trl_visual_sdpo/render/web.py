@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from trl_visual_sdpo.defects import find_defects
+from trl_visual_sdpo.isolation import bwrap_command, hidden_directories, resolve_isolation
 from trl_visual_sdpo.render.base import Element, RenderResult
 from trl_visual_sdpo.rubric import rubric_scores
-from trl_visual_sdpo.sandbox import bwrap_works, warn_once
 
 PAGE_URL = "http://page.invalid/"
 """The fake origin a page is served from (`.invalid` never resolves)."""
@@ -71,7 +71,8 @@ class WebRenderConfig:
     """Browser executable: Playwright's own Chromium when installed, else this, `$TVS_CHROMIUM` or the system
     `chromium`."""
     isolation: str = "auto"
-    """`"bwrap"` (the browser runs without network in bubblewrap), `"none"`, or `"auto"` (bwrap when it works)."""
+    """`"auto"`/`"bwrap"`: the browser runs without network in bubblewrap (an error naming the fix where bubblewrap
+    cannot run); `"none"`: an explicit opt-out to request interception alone, which warns."""
     js_heap_mb: int = 512
     """JavaScript heap per tab (MB): a page that allocates without end crashes its own tab at this size instead of
     exhausting the machine's memory."""
@@ -104,56 +105,13 @@ def annotate_source(html: str) -> str:
     return "\n".join(lines)
 
 
-# Runs in the page: every visible element, in document order, with its box, own text, text extent and style.
-_WALKER = """
-([maxElements, idAttr, lineAttr]) => {
-  const out = [];
-  const scrollX = window.scrollX, scrollY = window.scrollY;
-  const rect = r => [r.left + scrollX, r.top + scrollY, r.right + scrollX, r.bottom + scrollY];
-  const opaque = c => c && c !== 'transparent' && !/rgba\\(.*,\\s*0\\)$/.test(c);
-  const background = el => {
-    for (let e = el; e; e = e.parentElement) {
-      const c = getComputedStyle(e).backgroundColor;
-      if (opaque(c)) return c;
-    }
-    return 'rgb(255, 255, 255)';
-  };
-  const all = document.body ? document.body.querySelectorAll('*') : [];
-  let id = 0;
-  for (const el of all) {
-    if (out.length >= maxElements) break;
-    const style = getComputedStyle(el);
-    if (style.display === 'none' || style.visibility === 'hidden' || parseFloat(style.opacity) === 0) continue;
-    if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'BR'].includes(el.tagName)) continue;
-    const box = el.getBoundingClientRect();
-    if (box.width <= 0 || box.height <= 0) continue;
-    const texts = [...el.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim());
-    let text = null, textBox = null;
-    if (texts.length) {
-      text = texts.map(n => n.textContent).join(' ').replace(/\\s+/g, ' ').trim();
-      const range = document.createRange();
-      range.setStartBefore(texts[0]);
-      range.setEndAfter(texts[texts.length - 1]);
-      const r = range.getBoundingClientRect();
-      if (r.width > 0 && r.height > 0) textBox = rect(r);
-    }
-    const parent = el.parentElement && el.parentElement.getAttribute(idAttr);
-    el.setAttribute(idAttr, 'e' + id);
-    const clips = ['hidden', 'clip', 'scroll', 'auto'].includes(style.overflowX) ||
-                  ['hidden', 'clip', 'scroll', 'auto'].includes(style.overflowY);
-    out.push({
-      id: 'e' + id++, tag: el.tagName.toLowerCase(), lines: el.getAttribute(lineAttr),
-      box: rect(box), text, textBox, parent, clips,
-      color: style.color, background: background(el), ownBackground: style.backgroundColor,
-      fontSize: parseFloat(style.fontSize), fontWeight: parseInt(style.fontWeight) || 400,
-      block: !style.display.startsWith('inline') || style.display === 'inline-block',
-    });
-  }
-  const doc = document.documentElement;
-  return {elements: out, width: Math.max(doc.scrollWidth, document.body ? document.body.scrollWidth : 0),
-          height: Math.max(doc.scrollHeight, document.body ? document.body.scrollHeight : 0)};
-}
-"""
+@functools.lru_cache(maxsize=1)
+def _walker_source() -> str:
+    """The page walker (`page_walker.js`, shipped in the package): what is visible, where, and in which style."""
+    from importlib.resources import files
+
+    return files("trl_visual_sdpo.render").joinpath("page_walker.js").read_text(encoding="utf-8")
+
 
 # Runs in the page after axe: our element id of each axe target.
 _AXE_TARGETS = """
@@ -176,31 +134,22 @@ def _hex(css_color: str) -> str | None:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _hidden_directories() -> list[str]:
-    """What the browser must not see, like the program sandbox: the home, the working directory and this project's
-    source checkout."""
-    project = Path(__file__).resolve().parents[2]
-    hidden = {Path.home(), Path.cwd(), *([project] if (project / "pyproject.toml").exists() else [])}
-    return sorted({str(p.resolve()) for p in hidden} - {"/"})
-
-
 def _wrapper_script(chromium: str, directory: Path) -> str:
-    """An executable that starts `chromium` inside bubblewrap: no network, home, project and /tmp hidden
-    (Playwright's profile directory, passed as `--user-data-dir`, is bound back in; so is the browser's own
-    directory when it lives in a hidden one, e.g. Playwright's download under ~/.cache)."""
-    hidden = _hidden_directories()
-    mounts = [f"--tmpfs {shlex.quote(p)}" for p in hidden]
-    browser_dir = str(Path(chromium).resolve().parent)
-    if any(browser_dir.startswith(h + "/") for h in hidden):
-        mounts.append(f"--ro-bind {shlex.quote(browser_dir)} {shlex.quote(browser_dir)}")
+    """An executable that starts `chromium` inside bubblewrap (`trl_visual_sdpo.isolation`): no network; home,
+    project and /tmp hidden; Playwright's profile directory, passed as `--user-data-dir`, bound back in read-write;
+    the browser's own directory bound back read-only when it lives in a hidden one (Playwright's download under
+    ~/.cache)."""
+    prefix = bwrap_command(
+        hidden=hidden_directories(), expose=[str(Path(chromium).resolve().parent)], writable_binds=["__PROFILE__"],
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"},
+    )
+    command = shlex.join([*prefix, chromium]).replace("__PROFILE__", '"$profile"')
     script = directory / "chromium-sandboxed"
     script.write_text(
         "#!/bin/sh\n"
         "profile=/nonexistent\n"
         'for a in "$@"; do case "$a" in --user-data-dir=*) profile="${a#--user-data-dir=}";; esac; done\n'
-        f"exec bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /dev/shm --tmpfs /tmp {' '.join(mounts)} "
-        '--bind-try "$profile" "$profile" --unshare-net --unshare-pid --unshare-ipc --unshare-uts '
-        f'--die-with-parent --new-session {shlex.quote(chromium)} "$@"\n'
+        f'exec {command} "$@"\n'
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC | stat.S_IXGRP | stat.S_IXOTH)
     return str(script)
@@ -246,6 +195,9 @@ class WebRenderer:
         self._executable_path: str | None = None
         self._scratch: Path | None = None  # holds the sandbox wrapper script while a browser may be launched
         self._lock = threading.Lock()
+        self.isolation = resolve_isolation(self.config.isolation, "The web renderer's browser")
+        self.browser_restarts = 0
+        """Pages re-rendered because the browser died under them (our failure, not the page's)."""
 
     # ------------------------------------------------------------------ the browser, on its own thread
 
@@ -259,17 +211,10 @@ class WebRenderer:
 
     def _executable(self, bundled: str | None) -> str:
         chromium = find_chromium(self.config.chromium_path, bundled)
-        if self.config.isolation == "none":
+        if self.isolation == "none":
             return chromium
-        if bwrap_works():
-            self._scratch = self._scratch or Path(tempfile.mkdtemp(prefix="tvs-web-"))
-            return _wrapper_script(chromium, self._scratch)
-        if self.config.isolation == "bwrap":
-            raise RuntimeError("WebRenderConfig.isolation='bwrap' but bubblewrap cannot run here. Install it "
-                               "(apt-get install bubblewrap) or use isolation='auto'.")
-        warn_once("bubblewrap is not available: web pages render in Chromium with request interception as the "
-                  "only network barrier. Install bubblewrap to run the browser without a network.")
-        return chromium
+        self._scratch = self._scratch or Path(tempfile.mkdtemp(prefix="tvs-web-"))
+        return _wrapper_script(chromium, self._scratch)
 
     async def _browser_ready(self):
         async with self._launch_lock:  # pages waiting for a (re)start share one launch
@@ -299,33 +244,47 @@ class WebRenderer:
         if self._semaphore is None:  # made on the loop's thread, where every page coroutine runs
             self._semaphore, self._launch_lock = asyncio.Semaphore(self.config.concurrency), asyncio.Lock()
         async with self._semaphore:
-            try:
-                browser = await self._browser_ready()
-            except FileNotFoundError:
-                raise
-            except Exception as error:
-                return RenderResult.failure(f"The browser did not start: {_first_line(error)}", code=html)
-            context = None
-            try:
-                context = await browser.new_context(
-                    viewport={"width": self.config.viewport_width, "height": self.config.viewport_height},
-                    accept_downloads=False, service_workers="block",
-                )
-                value = await asyncio.wait_for(self._load_and_measure(context, html), self.config.timeout_s)
-            except asyncio.TimeoutError:
-                return RenderResult.failure(
-                    f"The page did not finish loading and drawing within {self.config.timeout_s:.0f} s (an endless "
-                    "script loop, or a page too big to lay out). Remove long-running JavaScript.",
-                    code=html, seconds=time.perf_counter() - start)
-            except Exception as error:  # a crashed tab or browser: the next page gets a fresh browser
-                if not browser.is_connected():
-                    self._browser = None
-                return RenderResult.failure(_failure_message(error, self.config), code=html,
-                                            seconds=time.perf_counter() - start)
-            finally:
-                if context is not None:
-                    await self._close(context)
-        return _to_result(html, value, self.config, time.perf_counter() - start)
+            result, browser_died = await self._render_attempt(html, start)
+            if browser_died:  # the browser (not just the page's tab) went away: ours to retry, once
+                self.browser_restarts += 1
+                result, browser_died = await self._render_attempt(html, start)
+                if browser_died:
+                    return RenderResult.failure(
+                        f"The browser died twice while rendering the page ({result.error}); this is an "
+                        "infrastructure failure, not the page's.", code=html, seconds=time.perf_counter() - start,
+                        infra=True)
+        return result
+
+    async def _render_attempt(self, html: str, start: float) -> tuple[RenderResult, bool]:
+        """One try at a page, and whether the browser itself died (then the page is not to blame)."""
+        try:
+            browser = await self._browser_ready()
+        except FileNotFoundError:
+            raise
+        except Exception as error:
+            return RenderResult.failure(f"The browser did not start: {_first_line(error)}", code=html), True
+        context = None
+        try:
+            context = await browser.new_context(
+                viewport={"width": self.config.viewport_width, "height": self.config.viewport_height},
+                accept_downloads=False, service_workers="block",
+            )
+            value = await asyncio.wait_for(self._load_and_measure(context, html), self.config.timeout_s)
+        except asyncio.TimeoutError:
+            return RenderResult.failure(
+                f"The page did not finish loading and drawing within {self.config.timeout_s:.0f} s (an endless "
+                "script loop, or a page too big to lay out). Remove long-running JavaScript.",
+                code=html, seconds=time.perf_counter() - start), False
+        except Exception as error:  # a crashed tab (the page's doing) or a dead browser (ours): the next page
+            died = not browser.is_connected()  # gets a fresh browser
+            if died:
+                self._browser = None
+            return RenderResult.failure(_failure_message(error, self.config), code=html,
+                                        seconds=time.perf_counter() - start), died
+        finally:
+            if context is not None:
+                await self._close(context)
+        return _to_result(html, value, self.config, time.perf_counter() - start), False
 
     async def _close(self, context) -> None:
         try:
@@ -367,7 +326,7 @@ class WebRenderer:
         await page.goto(PAGE_URL, wait_until="load")
         await page.wait_for_timeout(self.config.settle_ms)
         world = await _isolated_world(cdp)  # the page's scripts cannot reach what runs there
-        walked = await _call(cdp, world, _WALKER, [self.config.max_elements, ID_ATTRIBUTE, LINE_ATTRIBUTE])
+        walked = await _call(cdp, world, _walker_source(), [self.config.max_elements, ID_ATTRIBUTE, LINE_ATTRIBUTE])
         rule_lines = await _matched_rule_lines(cdp, sheets, len(walked["elements"]))
         await cdp.send("Runtime.evaluate", {"expression": _axe_source(), "contextId": world})
         axe = await _call(cdp, world, "options => axe.run(document, options)",
@@ -462,9 +421,11 @@ async def _matched_rule_lines(cdp, sheets: dict[str, int], count: int) -> list[l
     document = await cdp.send("DOM.getDocument", {"depth": 0})
     found = await cdp.send("DOM.querySelectorAll", {"nodeId": document["root"]["nodeId"],
                                                     "selector": f"[{ID_ATTRIBUTE}]"})
+    node_ids = found["nodeIds"][:count]
+    # All requests at once: one round trip per element, sent one after another, made big pages time out.
+    answers = await asyncio.gather(*(cdp.send("CSS.getMatchedStylesForNode", {"nodeId": n}) for n in node_ids))
     lines_per_node = []
-    for node_id in found["nodeIds"][:count]:
-        matched = await cdp.send("CSS.getMatchedStylesForNode", {"nodeId": node_id})
+    for matched in answers:
         lines: set[int] = set()
         for match in matched.get("matchedCSSRules", []):
             rule = match["rule"]
@@ -526,35 +487,60 @@ async def _contrast_findings(cdp, world: int, axe_response: dict) -> dict[str, d
 
 def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) -> RenderResult:
     """What the page gave (walked elements, matched rule lines, axe findings, screenshot) -> a `RenderResult`: a
-    box per element, plus a text element for the element's own text, and the shared defect checks over them."""
+    box per visible element, plus a text element for the element's own text (its visible line boxes), and the
+    shared defect checks over them."""
     walked, rule_lines, contrast = value["walked"], value["rule_lines"], value["contrast"]
+    items = walked["elements"]
     elements: list[Element] = []
     source_lines = html.count("\n") + 1
-    parents = {item["id"]: item["parent"] for item in walked["elements"]}
-    for item, css_lines in zip(walked["elements"], rule_lines + [[]] * len(walked["elements"])):
+    parents = {item["id"]: item["parent"] for item in items}
+    # positioned elements are laid out on their own (block-ified), so each is a block of its own
+    blocks = {item["id"] for item in items if item["block"] or item.get("position") in ("absolute", "fixed")}
+    for item, css_lines in zip(items, rule_lines + [[]] * len(items)):
         lines = sorted(n for n in {*_tag_lines(item["lines"]), *css_lines} if n <= source_lines)
         colors = {k: v for k, v in (("color", _hex(item["color"])), ("background", _hex(item["background"])))
                   if v}
         common = dict(colors=colors, lines=lines)
+        ancestors = _ancestors(item["id"], parents)
+        # Edges a person can line up: a block in the flow that draws something (a card, a button, an image) or
+        # holds text; inline runs of a paragraph and invisible wrappers have no edges to align.
+        align = item["block"] and item.get("position") not in ("absolute", "fixed") and (
+            item.get("paints", True) or bool(item["text"]))
         box = Element(id=item["id"], kind="box", bbox=tuple(item["box"]), **common,
-                      meta={"tag": item["tag"], "parent": item["parent"], "clips": item["clips"]})
+                      meta={"tag": item["tag"], "parent": item["parent"], "clips": item["clips"],
+                            "scrolls": item.get("scrolls", False), "paints": item.get("paints", True),
+                            "ancestors": ancestors, "align": align})
         elements.append(box)
-        if item["text"] and item["textBox"]:
-            meta = {"tag": item["tag"], "parent": item["parent"], "contrast_audited": True,
-                    "ancestors": _ancestors(item["id"], parents), "background": colors.get("background"),
-                    "font_pt": item["fontSize"] * 0.75, "bold": item["fontWeight"] >= 700}
+        rects = [tuple(r) for r in item.get("textRects") or []]
+        if item["text"] and rects:
+            meta = {"tag": item["tag"], "parent": item["parent"], "contrast_audited": True, "owner": item["id"],
+                    "ancestors": ancestors, "block": _block_of(item["id"], parents, blocks), "rects": rects,
+                    "extent": tuple(item["textFull"]), "ellipsis": item.get("ellipsis", False),
+                    "background": colors.get("background"), "font_pt": item["fontSize"] * 0.75,
+                    "bold": item["fontWeight"] >= 700}
             if item["block"]:  # an inline element's box is its text's box: nothing to overflow
                 meta["container"] = item["id"]
             if item["id"] in contrast:
                 meta["contrast"] = contrast[item["id"]]
-            elements.append(Element(id=f"{item['id']}:text", kind="text", bbox=tuple(item["textBox"]),
-                                    text=item["text"], font_size=item["fontSize"], **common, meta=meta))
+            bbox = (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects),
+                    max(r[3] for r in rects))
+            elements.append(Element(id=f"{item['id']}:text", kind="text", bbox=bbox, text=item["text"],
+                                    font_size=item["fontSize"], **common, meta=meta))
     size = tuple(value["size"])
     defects = find_defects(elements, (config.viewport_width, max(size[1], int(walked["height"]))))
     return RenderResult(ok=True, image_png=value["png"], size=size, elements=elements, defects=defects,
                         rubric=rubric_scores(True, defects), seconds=seconds, code=html,
                         meta={"page_width": walked["width"], "page_height": walked["height"],
                               "blocked_requests": value["blocked"]})
+
+
+def _block_of(element_id: str, parents: dict[str, str | None], blocks: set[str]) -> str | None:
+    """The nearest block in the flow at or above `element_id`: inline runs (an <em> in a <p>) share their
+    paragraph's block, and texts of one block are laid out by the browser not to collide."""
+    current: str | None = element_id
+    while current is not None and current not in blocks:
+        current = parents.get(current)
+    return current
 
 
 def _tag_lines(annotation: str | None) -> range:
