@@ -70,3 +70,19 @@ def test_overlaps_are_only_checked_within_a_slide():
                    meta={"frame": "slide1", "role": "text"})
     kinds = [d.kind for d in find_defects([*slides, low, high], (960, 1456))]
     assert "text_overlap" not in kinds and kinds.count("clipped_text") == 1
+
+
+def test_light_grey_text_on_a_white_slide_is_low_contrast(renderer):
+    """The background comes from the rendered pixels around the text, never from the text's own colour: #EEEEEE on
+    white (1.16:1) is reported; dark text on a light fill and white text on a dark fill are not."""
+    result = renderer.render(deck(
+        'text(0.5, 1.0, 9, 1, "Light grey words on white", 20, "EEEEEE")\n'
+        'box = slide.shapes.add_shape(1, Inches(0.5), Inches(3), Inches(9), Inches(1.2))\n'
+        'box.fill.solid()\nbox.fill.fore_color.rgb = RGBColor(0x1F, 0x2A, 0x44)\nbox.line.fill.background()\n'
+        'text(0.7, 3.1, 8, 1, "White words on navy", 20, "FFFFFF")\n'))
+    found = [d for d in result.defects if d.kind == "low_contrast"]
+    assert len(found) == 1 and "Light grey words on white" in found[0].message, [d.message for d in result.defects]
+    grey = next(e for e in result.elements if e.text == "Light grey words on white")
+    assert grey.meta["background"] == "#ffffff" and grey.colors["color"] == "#eeeeee"
+    navy = next(e for e in result.elements if e.text == "White words on navy")
+    assert navy.meta["background"] == "#1f2a44"

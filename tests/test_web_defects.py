@@ -102,3 +102,79 @@ window.getComputedStyle = () => ({display: "none"});
         web.close()
     assert result.ok, result.error
     assert {LOW_CONTRAST, OVERFLOW} <= {d.kind for d in result.defects}
+
+
+# Patterns every real page has, each a false alarm before: the page must render without any defect.
+CLEAN_PATTERNS = {
+    "emphasis inside a wrapping paragraph": (
+        '<p style="width:260px">A paragraph that wraps over lines, with an <em>italic phrase that itself wraps '
+        'onto the next line</em>, a <strong>bold run</strong> and <a href="#">a link</a> inside it.</p>'),
+    "lines and inline links of one paragraph": (
+        '<p style="width:300px;line-height:1.1">First line of text <a href="#">one</a> and\n'
+        '<span style="font-size:13px">a smaller span</span> with <a href="#">two links</a> on other lines.</p>'),
+    "screen-reader text off the page": (
+        '<a href="#" style="position:absolute;left:-9999px">Skip to content</a>\n'
+        '<h1 style="text-indent:-9999px;background:#eee;overflow:hidden">Logo text hidden by text-indent</h1>\n'
+        '<span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)">Only for '
+        'screen readers, nothing to see</span>\n<p>Visible text.</p>'),
+    "carousel slides clipped by their track": (
+        '<div style="width:600px;overflow:hidden;border:1px solid #000"><div style="display:flex;width:1800px">\n'
+        '<div style="width:600px;background:#def">Slide one</div><div style="width:600px;background:#fed">Slide '
+        'two</div>\n<div style="width:600px;background:#dfe">Slide three</div></div></div>'),
+    "faded-out and hidden elements": (
+        '<div style="opacity:0"><p style="position:absolute;top:30px">Invisible tooltip</p></div>\n'
+        '<p style="position:absolute;top:30px;left:24px;visibility:hidden">Hidden menu</p>\n'
+        '<p style="margin-top:20px">Visible paragraph</p>'),
+    "a row centred on its middle": (
+        '<div style="display:flex;align-items:center;gap:16px">\n'
+        '<div style="width:60px;height:60px;background:#36c"></div>\n'
+        '<div style="padding:6px;border:1px solid #000">Centred button</div></div>'),
+    "huge numeral under a heading": (
+        '<h2 style="margin:0;font-size:36px">Your speed is</h2><div style="font-size:220px;line-height:0.8">82'
+        '</div>'),
+}
+
+
+@pytest.fixture(scope="module")
+def pattern_renders():
+    web = WebRenderer()
+    try:
+        return dict(zip(CLEAN_PATTERNS, web.render_batch([STYLE + page for page in CLEAN_PATTERNS.values()])))
+    finally:
+        web.close()
+
+
+@pytest.mark.parametrize("name", list(CLEAN_PATTERNS))
+def test_real_page_patterns_are_not_defects(pattern_renders, name):
+    result = pattern_renders[name]
+    assert result.ok, result.error
+    assert result.defects == [], [d.message for d in result.defects]
+
+
+def test_only_visible_elements_are_walked():
+    web = WebRenderer()
+    try:
+        result = web.render(STYLE + CLEAN_PATTERNS["screen-reader text off the page"] + "\n"
+                            + CLEAN_PATTERNS["faded-out and hidden elements"])
+    finally:
+        web.close()
+    texts = {e.text for e in result.elements if e.kind == "text"}
+    assert "Visible text." in texts and "Visible paragraph" in texts
+    assert not texts & {"Skip to content", "Logo text hidden by text-indent", "Invisible tooltip", "Hidden menu",
+                        "Only for screen readers, nothing to see"}, texts
+
+
+def test_text_under_an_opaque_banner_is_hidden_but_text_over_text_still_overlaps():
+    page = STYLE + ('<p style="position:absolute;top:40px;left:24px;margin:0">Footer link under the banner</p>\n'
+                    '<div style="position:fixed;top:30px;left:0;width:100%;height:60px;background:#222;color:#fff">'
+                    'Cookie banner</div>\n'
+                    '<p style="position:absolute;top:200px;left:24px;margin:0">Words drawn here</p>\n'
+                    '<p style="position:absolute;top:204px;left:40px;margin:0">Other words on top</p>')
+    web = WebRenderer()
+    try:
+        result = web.render(page)
+    finally:
+        web.close()
+    overlaps = [d for d in result.defects if d.kind == TEXT_OVERLAP]
+    assert len(overlaps) == 1 and "Words drawn here" in overlaps[0].message, [d.message for d in result.defects]
+    assert "Footer link under the banner" not in {e.text for e in result.elements if e.kind == "text"}

@@ -13,7 +13,15 @@ Input: `Element`s with boxes in image pixels (top-left origin) and the canvas si
 - `meta["frame"]`: id of the element whose box is this element's visible canvas (a slide in a deck image): it
   must stay inside that box (instead of the image), and only elements of the same frame can overlap;
 - `meta["opaque"]`: content that must not overlap other opaque content (slide pictures, tables, charts);
-- `meta["min_pt"]`: the smallest readable font size for this text, when it differs from `SMALL_TEXT_PT`.
+- `meta["min_pt"]`: the smallest readable font size for this text, when it differs from `SMALL_TEXT_PT`;
+- texts: `meta["owner"]`: id of the element whose own text this is (a text never overlaps the text of its owner's
+  ancestors or descendants); `meta["block"]`: the block the text is laid out in (inline runs of one block, an <em>
+  in a <p>, never collide); `meta["rects"]`: its line boxes, when it has several (a wrapped paragraph's bounding
+  box covers space its lines do not); `meta["extent"]`: its whole extent when `bbox` is only the part left visible
+  by clipping; `meta["ellipsis"]`: it is cut on purpose (`text-overflow: ellipsis`);
+- boxes: `meta["paints"]` False: the box draws nothing itself (no background, border or image), so its edges are
+  invisible: it is not reported off the canvas, misaligned or overflowed; `meta["align"]` False: not a block a
+  layout lines up; `meta["scrolls"]`: a scroll container (what sticks out is reached by scrolling).
 """
 
 from __future__ import annotations
@@ -110,13 +118,45 @@ def _footprint(element: Element) -> list[tuple[float, float]]:
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
 
 
+def _owner(element: Element) -> str | None:
+    return element.meta.get("owner") or element.meta.get("container")
+
+
 def _nested(a: Element, b: Element) -> bool:
-    return (a.meta.get("container") in b.meta.get("ancestors", ())) or (b.meta.get("container") in
-                                                                        a.meta.get("ancestors", ()))
+    """One text belongs to an element the other is nested in, or both are runs of one block."""
+    if a.meta.get("block") is not None and a.meta.get("block") == b.meta.get("block"):
+        return True
+    return (_owner(a) is not None and _owner(a) in b.meta.get("ancestors", ())) or (
+        _owner(b) is not None and _owner(b) in a.meta.get("ancestors", ()))
+
+
+MIN_OVERLAP_SHARE = 0.3
+"""Two line boxes count as overlapping when they share at least this share of the shorter one's height: glyph
+boxes of consecutive lines set with a tight line-height touch by a few pixels without any glyph colliding."""
+
+
+def _rects_overlap(a: Sequence[BBox], b: Sequence[BBox]) -> float:
+    """Area where line boxes of two texts overlap, counting only overlaps deeper than `MIN_OVERLAP_SHARE` of the
+    shorter line's height."""
+    total = 0.0
+    for ra in a:
+        for rb in b:
+            box = intersection(ra, rb)
+            depth = box[3] - box[1]
+            if box[2] - box[0] > 0 and depth >= MIN_OVERLAP_SHARE * min(ra[3] - ra[1], rb[3] - rb[1]):
+                total += area(box)
+    return total
 
 
 def _same_frame(a: Element, b: Element) -> bool:
     return a.meta.get("frame") == b.meta.get("frame")
+
+
+def _duplicates(a: Element, b: Element, overlap: BBox) -> bool:
+    """Identical texts at (nearly) the same place: twin axes' tick labels, a label drawn twice."""
+    if (a.text or "").strip() != (b.text or "").strip():
+        return False
+    return area(overlap) / max(area(a.bbox) + area(b.bbox) - area(overlap), 1e-9) >= DUPLICATE_IOU
 
 
 def text_overlaps(elements: Sequence[Element]) -> list[Defect]:
@@ -127,8 +167,14 @@ def text_overlaps(elements: Sequence[Element]) -> list[Defect]:
         box = intersection(a.bbox, b.bbox)
         if area(box) <= 0:
             continue
-        overlap = _polygon_area(_clip(_footprint(a), _footprint(b))) if (a.meta.get("quad") or b.meta.get(
-            "quad")) else area(box)
+        if _duplicates(a, b, box):  # the same text drawn twice at one place shows as one text
+            continue
+        if a.meta.get("quad") or b.meta.get("quad"):
+            overlap = _polygon_area(_clip(_footprint(a), _footprint(b)))
+        elif a.meta.get("rects") or b.meta.get("rects"):  # line boxes (web): lines, not bounding boxes, collide
+            overlap = _rects_overlap(a.meta.get("rects") or [a.bbox], b.meta.get("rects") or [b.bbox])
+        else:
+            overlap = area(box)
         if overlap >= MIN_OVERLAP_PX:
             severity = min(1.0, overlap / min(_polygon_area(_footprint(a)), _polygon_area(_footprint(b))))
             defects.append(Defect(TEXT_OVERLAP, box, severity, [a.id, b.id],
@@ -177,7 +223,7 @@ def _outside_share(box: BBox, size: tuple[int, int]) -> float:
 
 def clipped_or_outside(elements: Sequence[Element], size: tuple[int, int]) -> list[Defect]:
     """Text cut by the canvas edge, and other content (legends, axes) partly or wholly off the canvas."""
-    defects = []
+    defects, reported = [], set()
     for element in elements:
         if area(element.bbox) <= 0 or element.kind not in ("text", "legend", "axes", "box"):
             continue
@@ -185,7 +231,13 @@ def clipped_or_outside(elements: Sequence[Element], size: tuple[int, int]) -> li
             continue
         if element.kind == "text" and not (element.text or "").strip():
             continue
+        if element.meta.get("paints") is False:  # an invisible box off the canvas hides nothing a person sees
+            continue
         share = _outside_share(element.bbox, size)
+        if share > 0.01 and element.kind != "text":
+            if reported.intersection(element.meta.get("ancestors", ())):  # the box it sits in is already reported
+                continue
+            reported.add(element.id)
         if share > 0.01:
             kind = CLIPPED_TEXT if element.kind == "text" else OUT_OF_CANVAS
             verb = "is cut off by the image edge" if kind == CLIPPED_TEXT else "lies outside the image"
@@ -255,13 +307,28 @@ def low_contrast(elements: Sequence[Element]) -> list[Defect]:
     return defects
 
 
+def _edge_gap(a: BBox, b: BBox, axis: int) -> tuple[float, str]:
+    """The smallest offset between the start, centre or end edges of two boxes along `axis` (0: x, 1: y), and
+    which edge it is: a layout lines boxes up by any one of them (flex `align-items` start, center or end)."""
+    starts = abs(a[axis] - b[axis])
+    centres = abs((a[axis] + a[axis + 2]) - (b[axis] + b[axis + 2])) / 2
+    ends = abs(a[axis + 2] - b[axis + 2])
+    names = ("top", "centre", "bottom") if axis == 1 else ("left", "centre", "right")
+    return min(zip((starts, centres, ends), names))
+
+
+ALIGN_MIN_PX = 1.0
+"""Offsets up to this are sub-pixel layout rounding (an odd height centred), not something a person sees."""
+
+
 def misaligned(elements: Sequence[Element], kind: str = "axes", tolerance: float = ALIGN_TOLERANCE_PX) -> list[Defect]:
     """Siblings (same `meta["parent"]`: subplot axes, cards in a row) whose edges are nearly but not exactly aligned.
 
-    Side-by-side siblings are compared by their top edges, stacked ones by their left edges: the edges a layout
-    lines up. Overlapping pairs are left to the overlap checks.
+    Side-by-side siblings are compared along y, stacked ones along x, each by the best of their start, centre and
+    end edges (a row centred on its middle is aligned even when its tops differ). Elements with `meta["align"]`
+    False (inline runs, boxes that draw nothing) are not compared. Overlapping pairs are left to the overlap checks.
     """
-    items = [e for e in elements if e.kind == kind and area(e.bbox) > 0]
+    items = [e for e in elements if e.kind == kind and area(e.bbox) > 0 and e.meta.get("align", True)]
     defects = []
     for a, b in combinations(items, 2):
         if a.meta.get("parent") != b.meta.get("parent"):
@@ -270,9 +337,8 @@ def misaligned(elements: Sequence[Element], kind: str = "axes", tolerance: float
         stacked = a.bbox[3] <= b.bbox[1] or b.bbox[3] <= a.bbox[1]
         if side_by_side == stacked:  # overlapping, or diagonal neighbours: no edge is meant to line up
             continue
-        edge, name = (1, "top") if side_by_side else (0, "left")
-        gap = abs(a.bbox[edge] - b.bbox[edge])
-        if 0.5 < gap <= tolerance:
+        gap, name = _edge_gap(a.bbox, b.bbox, 1 if side_by_side else 0)
+        if ALIGN_MIN_PX < gap <= tolerance:
             box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
                    max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
             defects.append(Defect(MISALIGNED, box, gap / tolerance, [a.id, b.id],
@@ -287,9 +353,13 @@ def overflow(elements: Sequence[Element], tolerance_px: float = OVERFLOW_TOLERAN
     defects = []
     for text in _texts(elements):
         container = by_id.get(text.meta.get("container"))
-        if container is None:
+        if container is None or container.meta.get("scrolls"):  # a scroll container shows the rest on scrolling
             continue
-        t, c = text.bbox, container.bbox
+        if container.meta.get("clips") and text.meta.get("ellipsis"):  # cut on purpose, with an ellipsis shown
+            continue
+        if not container.meta.get("clips") and container.meta.get("paints") is False:
+            continue  # text past the edge of a box that draws no edge: nothing shows (collisions are text_overlap)
+        t, c = text.meta.get("extent") or text.bbox, container.bbox
         beyond = max(c[0] - t[0], c[1] - t[1], t[2] - c[2], t[3] - c[3])
         if beyond <= tolerance_px:
             continue

@@ -468,6 +468,30 @@ def _dominant(pixels, exclude: tuple[int, int, int] | None = None) -> str | None
     return None
 
 
+BACKGROUND_RING_PX = 3
+"""Width of the band just outside a text line's box where its background is sampled."""
+
+
+def _background_around(pixels, box: tuple[float, float, float, float], ring: int = BACKGROUND_RING_PX) -> str | None:
+    """The colour a text line is drawn on: the most frequent colour of the rendered pixels in a thin band around
+    its box, where its own glyphs are not. (Sampling inside the box and skipping colours near the text's own
+    missed light text on a light slide: #EEEEEE text on white was "drawn on" its own anti-aliased edge pixels.)
+    Only where the band falls off the page is the box itself sampled, with its most frequent colour (glyphs cover
+    a minority of a line box)."""
+    import numpy as np
+
+    height, width = pixels.shape[:2]
+    x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+    x1, y1 = min(width, int(np.ceil(box[2]))), min(height, int(np.ceil(box[3])))
+    outer = pixels[max(0, y0 - ring) : min(height, y1 + ring), max(0, x0 - ring) : min(width, x1 + ring)]
+    mask = np.ones(outer.shape[:2], dtype=bool)
+    mask[y0 - max(0, y0 - ring) : y1 - max(0, y0 - ring), x0 - max(0, x0 - ring) : x1 - max(0, x0 - ring)] = False
+    band = outer[mask]
+    if band.size == 0:
+        band = pixels[y0:y1, x0:x1].reshape(-1, 3)
+    return _dominant(band)
+
+
 def _page_lines(page, zoom: float, pixels) -> list[dict]:
     """Every text line of a PDF page: text, box (page pixels), span sizes and colours, and its background."""
     import pymupdf
@@ -486,10 +510,9 @@ def _page_lines(page, zoom: float, pixels) -> list[dict]:
             (color, bold), _ = chars.most_common(1)[0]
             rgb = ((color >> 16) & 255, (color >> 8) & 255, color & 255)
             x0, y0, x1, y1 = (v * zoom for v in line["bbox"])
-            region = pixels[max(0, int(y0)) : min(height, int(y1) + 1), max(0, int(x0)) : min(width, int(x1) + 1)]
             lines.append({"text": "".join(s["text"] for s in line["spans"]), "box": [x0, y0, x1, y1],
                           "size": min(s["size"] for s in spans), "color": "#%02x%02x%02x" % rgb, "bold": bold,
-                          "background": _dominant(region.reshape(-1, 3), rgb)})
+                          "background": _background_around(pixels, (x0, y0, x1, y1))})
     return lines
 
 
