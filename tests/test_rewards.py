@@ -15,6 +15,7 @@ GOOD = RenderResult(ok=True, rubric=rubric_scores(True, []))
 DEFECT = [Defect(CLIPPED_TEXT, (0, 0, 1, 1), 1.0, ["t"], "cut")]
 FLAWED = RenderResult(ok=True, defects=DEFECT, rubric=rubric_scores(True, DEFECT))
 CRASHED = RenderResult.failure("ZeroDivisionError")
+OURS = RenderResult.failure("The sandbox failed twice while running the program", infra=True)
 
 
 def test_rewards_read_render_results():
@@ -22,6 +23,14 @@ def test_rewards_read_render_results():
     assert executability_reward(completions=["", "", ""], render_results=results) == [1.0, 1.0, 0.0]
     good, flawed, crashed = defect_free_reward(completions=["", "", ""], render_results=results)
     assert good == 1.0 and 0 < flawed < 1 and crashed == 0.0
+
+
+def test_an_infrastructure_failure_is_neither_rewarded_nor_punished():
+    results = [GOOD, OURS]
+    assert executability_reward(completions=["", ""], render_results=results) == [1.0, None]
+    assert defect_free_reward(completions=["", ""], render_results=results)[1] is None
+    combined = combined_chart_reward(weights={"executability": 1.0, "defect_free": 1.0})
+    assert combined(completions=["", ""], render_results=results) == [1.0, None]
 
 
 def test_rewards_work_alone_in_a_plain_grpo_trainer_call():

@@ -350,6 +350,37 @@ def test_flawless_renders_can_be_skipped(tmp_path, tiny_text):
     assert trainer._compute_distillation_loss(trainer.model, _take(batch, 1)).item() == 0.0
 
 
+INFRA = '```python\nbox("title", 0, 0, 100, 20)\ninfra("worker died")\n```'
+
+
+def test_infrastructure_failures_stay_out_of_rewards_and_feedback(tmp_path, tiny_text):
+    model, tokenizer = tiny_text
+    trainer = VisualSDPOTrainer(
+        model=model, reward_funcs=[box_reward, length_reward], args=_config(tmp_path), train_dataset=_dataset(),
+        processing_class=tokenizer, renderer=BoxRenderer(), rollout_func=scripted_rollout([OVERLAP, CLEAN, INFRA, CRASH]),
+    )
+    batch = _batch(trainer)
+    # every reward of the infra-failed rollout is unscorable, even the plain TRL one that never reads renders
+    rewards = trainer._logs["rewards"]
+    assert [r != r for r in list(rewards["length_reward"])] == [False, False, True, False]
+    assert batch["advantages"][2].item() == 0.0
+    assert batch["distill_active"].tolist() == [1.0, 1.0, 0.0, 1.0]
+    assert batch["teacher_prompts"][2] == trainer.train_dataset[2]["prompt"]  # no feedback: ours, not the program's
+    assert trainer._compute_distillation_loss(trainer.model, _take(batch, 2)).item() == 0.0
+
+
+def test_a_run_of_infrastructure_failures_stops_training_with_a_clear_message(tmp_path, tiny_text):
+    model, tokenizer = tiny_text
+    trainer = VisualSDPOTrainer(
+        model=model, reward_funcs=[box_reward], args=_config(tmp_path, max_consecutive_infra_errors=6),
+        train_dataset=_dataset(), processing_class=tokenizer, renderer=BoxRenderer(),
+        rollout_func=scripted_rollout([INFRA]),
+    )
+    with pytest.raises(RuntimeError, match=r"6 renders in a row failed because of the rendering infrastructure.*"
+                                           r"resume_from_checkpoint=True"):
+        trainer.train()
+
+
 def test_training_steps_log_every_metric(tmp_path, tiny_text):
     trainer = _trainer(tmp_path, tiny_text, rollout=False, max_completion_length=16)
     trainer.train()

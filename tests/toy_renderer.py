@@ -1,7 +1,8 @@
 """A tiny pure-Python domain for trainer tests: programs are lines of `box("name", x0, y0, x1, y1)`.
 
 Every box is an element made by its line; two overlapping boxes are a text_overlap defect over their intersection;
-a line `fail("message")`, or a program with no box at all, fails like a crashing program.
+a line `fail("message")`, or a program with no box at all, fails like a crashing program; a line `infra("message")`
+fails like our infrastructure (a sandbox worker that died twice), not the program.
 """
 
 import re
@@ -11,6 +12,7 @@ from trl_visual_sdpo.render.base import TEXT_OVERLAP, Defect, Element, RenderRes
 
 _BOX = re.compile(r'box\("(\w+)",\s*(\d+),\s*(\d+),\s*(\d+),\s*(\d+)\)')
 _FAIL = re.compile(r'fail\("([^"]*)"\)')
+_INFRA = re.compile(r'infra\("([^"]*)"\)')
 
 
 class BoxRenderer:
@@ -26,6 +28,9 @@ class BoxRenderer:
         start = time.perf_counter()
         elements = []
         for number, line in enumerate(code.splitlines(), start=1):
+            if _INFRA.search(line):
+                return RenderResult.failure(f"The sandbox failed twice: {_INFRA.search(line).group(1)}", code=code,
+                                            infra=True)
             failed = _FAIL.search(line)
             if failed:
                 return RenderResult.failure(f"Traceback (most recent call last):\n  line {number}\n"

@@ -50,6 +50,10 @@ class VisualSDPOConfig(GRPOConfig):
             feedback, which confirms the program) or `"skip"` (no distillation loss on that rollout).
         max_error_chars (`int`, *optional*, defaults to `1200`):
             Longest error text the teacher reads; longer tracebacks keep their head and their tail.
+        max_consecutive_infra_errors (`int`, *optional*, defaults to `32`):
+            Training stops with a clear error after this many renders in a row failed because of the rendering
+            infrastructure (a sandbox worker, the browser or LibreOffice died twice), not the programs. Such renders
+            are kept out of the rewards and the teacher's feedback either way.
         demonstrations (`str`, *optional*, defaults to `"off"`):
             Show the teacher the best sibling rollout of the same group (highest reward, then fewest defects; never
             the rollout itself, and only one at least as good as it) with its rubric: `"off"`, `"always"`, or
@@ -119,6 +123,11 @@ class VisualSDPOConfig(GRPOConfig):
     max_error_chars: int = field(
         default=1200,
         metadata={"help": "Longest error text given to the teacher (head and tail are kept)."},
+    )
+    max_consecutive_infra_errors: int = field(
+        default=32,
+        metadata={"help": "Stop training after this many renders in a row failed because of the rendering "
+                  "infrastructure (not the programs)."},
     )
 
     demonstrations: str = field(
@@ -199,6 +208,8 @@ class VisualSDPOConfig(GRPOConfig):
         if self.num_renders_to_log < 1:
             raise ValueError(f"`num_renders_to_log` must be >= 1, got {self.num_renders_to_log}. To log no render "
                              "table, set log_renders_steps=0.")
+        if self.max_consecutive_infra_errors < 1:
+            raise ValueError(f"`max_consecutive_infra_errors` must be >= 1, got {self.max_consecutive_infra_errors}.")
         if self.max_error_chars < 80:
             raise ValueError(f"`max_error_chars` must be >= 80 so the teacher can read the error, got "
                              f"{self.max_error_chars}.")

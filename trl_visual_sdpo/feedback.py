@@ -139,7 +139,11 @@ def build_teacher_prompt(
     Returns:
         The prompt with the feedback appended to its last user turn. The render travels as an image content part
         `{"type": "image", "image": PIL.Image}` (TRL's multimodal message format) when the image channel applies.
+        A render that failed because of our infrastructure (`result.infra_error`) says nothing about the program:
+        the prompt comes back unchanged, so the teacher knows no more than the student.
     """
+    if result.infra_error:
+        return prompt
     text = feedback_text(result, channels, max_error_chars, demonstration, language)
     image = render_image(result) if "image" in channels else None
     if isinstance(prompt, str):

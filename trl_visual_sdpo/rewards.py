@@ -7,6 +7,10 @@ itself, through a lazily built `ChartRenderer` (or the renderer you give it), so
 Prefer several functions with `GRPOConfig.reward_weights` and `multi_objective_aggregation="normalize_then_sum"`
 (each reward normalised within its group before the weighted sum) to a hand-mixed single reward;
 `combined_chart_reward` is there for users who want one number.
+
+A render that failed because of our infrastructure (`RenderResult.infra_error`: a sandbox worker, the browser or
+LibreOffice died twice) scores `None`, TRL's "no reward for this sample": the program is neither punished nor
+rewarded for what it did not cause (`VisualSDPOTrainer` also keeps it out of its group's advantages).
 """
 
 from __future__ import annotations
@@ -44,8 +48,9 @@ class RenderReward:
     def score(self, result: RenderResult, index: int, kwargs: dict) -> float:
         raise NotImplementedError
 
-    def __call__(self, prompts=None, completions=None, render_results=None, **kwargs) -> list[float]:
-        return [self.score(r, i, kwargs) for i, r in enumerate(self.results(completions, render_results))]
+    def __call__(self, prompts=None, completions=None, render_results=None, **kwargs) -> list[float | None]:
+        results = self.results(completions, render_results)
+        return [None if r.infra_error else self.score(r, i, kwargs) for i, r in enumerate(results)]
 
 
 class Executability(RenderReward):
@@ -78,6 +83,9 @@ class ReferenceSimilarity(RenderReward):
             raise ValueError("reference_similarity_reward needs a `reference_code` column in the dataset (the "
                              "program that draws the target chart).")
         reference = self.reference(references[index])
+        if reference.infra_error:  # not the program's doing, and not to be cached: the next step renders it again
+            self._references.pop(hashlib.sha256(references[index].encode()).hexdigest(), None)
+            return None
         if not result.ok or not reference.ok:
             return 0.0
         metric, headline = domain_metric(self.renderer.domain)
@@ -115,10 +123,10 @@ def combined_chart_reward(
 
     def combined_chart_reward(prompts=None, completions=None, render_results=None, **kwargs):
         results = parts["executability"].results(completions, render_results)
-        scores = [0.0] * len(results)
+        scores: list[float | None] = [0.0] * len(results)
         for name, weight in weights.items():
             for i, value in enumerate(parts[name](prompts, completions, results, **kwargs)):
-                scores[i] += weight * value / total
+                scores[i] = None if value is None or scores[i] is None else scores[i] + weight * value / total
         return scores
 
     return combined_chart_reward

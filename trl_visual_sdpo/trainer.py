@@ -159,6 +159,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         forward = getattr(unwrapped, "get_base_model", lambda: unwrapped)().forward
         self._accepts_logits_to_keep = "logits_to_keep" in inspect.signature(forward).parameters
         self.teacher_model, self._teacher_context = setup_teacher(self)
+        self._infra_streak = 0  # renders in a row that failed because of our infrastructure
 
     def create_model_card(
         self, model_name: str | None = None, dataset_name: str | None = None, tags: str | list[str] | None = None
@@ -211,16 +212,35 @@ class VisualSDPOTrainer(GRPOTrainer):
         # Reward functions receive every dataset column as a keyword argument, so the results travel as one.
         inputs = [{**example, "render_results": result} for example, result in zip(inputs, results, strict=True)]
         rewards_per_func = super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
+        # A render our infrastructure failed says nothing about the program: every reward of it becomes NaN, which
+        # TRL treats as unscorable (left out of its group's baseline, advantage 0), plain TRL rewards included.
+        infra = gather(torch.tensor([r.infra_error for r in results], device=rewards_per_func.device))
+        rewards_per_func[infra] = torch.nan
+        self._check_infra_failures(results)
         start = self.accelerator.process_index * len(prompts)  # rewards come back gathered over processes
         weighted = rewards_per_func * self.reward_weights.to(rewards_per_func.device).unsqueeze(0)
         self._step_renders.rewards = weighted.nansum(dim=1)[start : start + len(prompts)].tolist()
         return rewards_per_func
 
+    def _check_infra_failures(self, results: list[RenderResult]) -> None:
+        """Stop training after `max_consecutive_infra_errors` renders in a row failed because of our infrastructure:
+        going on would train without feedback while the renderer is broken."""
+        for result in results:
+            self._infra_streak = self._infra_streak + 1 if result.infra_error else 0
+            if self._infra_streak >= self.args.max_consecutive_infra_errors:
+                raise RuntimeError(
+                    f"{self._infra_streak} renders in a row failed because of the rendering infrastructure, not the "
+                    f"programs (last: {result.error}). Training stopped so that it does not go on without feedback. "
+                    "Fix what the message says died (sandbox workers, the browser or LibreOffice), then resume with "
+                    "trainer.train(resume_from_checkpoint=True)."
+                )
+
     def _log_render_stats(self, results: list[RenderResult]) -> None:
         mode = "train" if self.model.training else "eval"
         local = torch.tensor(
             [
-                [float(r.ok), float(len(r.defects)), float(r.seconds), float(r.ok and not r.defects)]
+                [float(r.ok), float(len(r.defects)), float(r.seconds), float(r.ok and not r.defects),
+                 float(r.infra_error)]
                 for r in results
             ],
             device=self.accelerator.device,
@@ -232,6 +252,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         self._metrics[mode]["render/defects_per_render"].append(executed[:, 1].mean().item() if len(executed) else 0.0)
         self._metrics[mode]["render/flawless_rate"].append(everyone[:, 3].mean().item())
         self._metrics[mode]["render/seconds"].append(everyone[:, 2].mean().item())
+        self._metrics[mode]["render/infra_error_rate"].append(everyone[:, 4].mean().item())
         self._log_completion_extra("executed", [r.ok for r in results])
         self._log_completion_extra("defects", [", ".join(d.kind for d in r.defects) for r in results])
         self._log_completion_extra("error", [(r.error or "")[-200:] for r in results])
@@ -248,7 +269,8 @@ class VisualSDPOTrainer(GRPOTrainer):
         device = output["completion_ids"].device
         weights = self._credit_weights(step, output["completion_ids"].size(1), output["completion_mask"])
         skip_flawless = self.args.flawless_renders == "skip"
-        active = [0.0 if (skip_flawless and r.ok and not r.defects) else 1.0 for r in step.results]
+        # No distillation on renders our infrastructure failed: their teacher has no feedback to read.
+        active = [0.0 if (r.infra_error or (skip_flawless and r.ok and not r.defects)) else 1.0 for r in step.results]
         demonstrations = self._pick_demonstrations(step)
         language = (tuple(getattr(self.renderer, "code_languages", ())) or ("",))[0]
         output["distill_weights"] = weights
