@@ -22,7 +22,10 @@ LOW_CONTRAST = "low_contrast"
 MISALIGNED = "misaligned"
 OVERFLOW = "overflow"
 SMALL_TEXT = "small_text"
-DEFECT_KINDS = (TEXT_OVERLAP, DATA_OVERLAP, CLIPPED_TEXT, OUT_OF_CANVAS, LOW_CONTRAST, MISALIGNED, OVERFLOW, SMALL_TEXT)
+BLANK = "blank"
+"""Nothing visible drawn (a chart with no data, an empty page or slide): an empty program is never defect-free."""
+DEFECT_KINDS = (TEXT_OVERLAP, DATA_OVERLAP, CLIPPED_TEXT, OUT_OF_CANVAS, LOW_CONTRAST, MISALIGNED, OVERFLOW, SMALL_TEXT,
+                BLANK)
 
 # Which layer attributed an element to its source lines (runtime introspection unless a fallback did).
 ATTRIBUTION_RUNTIME = "runtime"
@@ -76,6 +79,9 @@ class RenderResult:
     """The program that was rendered (after extraction from the completion)."""
     meta: dict = field(default_factory=dict)
     """Domain extras that metrics read, e.g. ``meta["chartmimic"]``: the traced plotting calls."""
+    infra_error: bool = False
+    """The render failed because of our infrastructure (a sandbox worker, the browser or LibreOffice died twice),
+    not because of the program: rewards and the teacher's feedback leave it out."""
 
     def to_dict(self, include_image: bool = False) -> dict:
         """JSON-ready dict. The PNG is base64-encoded only when ``include_image``."""
@@ -95,8 +101,34 @@ class RenderResult:
         return cls(**data)
 
     @classmethod
-    def failure(cls, error: str, code: str = "", seconds: float = 0.0) -> "RenderResult":
-        return cls(ok=False, error=error, code=code, seconds=seconds, rubric={"executable": 0.0})
+    def failure(cls, error: str, code: str = "", seconds: float = 0.0, infra: bool = False) -> "RenderResult":
+        """A failed render: the program's failure, or with `infra=True` ours (see `infra_error`)."""
+        return cls(ok=False, error=error, code=code, seconds=seconds, rubric={"executable": 0.0}, infra_error=infra)
+
+
+MAX_IMAGE_PIXELS = 60_000_000
+"""The largest render the trainer decodes (pixels): a bigger image is refused before it is decompressed."""
+
+
+def check_png(data: object, size: object) -> str | None:
+    """Why `data` is not a PNG of `size` ``(width, height)`` that is safe to decode, or None when it is. Only the
+    header is read, so a forged image cannot make the trainer decompress a bomb."""
+    import io
+
+    from PIL import Image
+
+    if not isinstance(data, bytes) or not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "the render is not a PNG image"
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            width, height = image.size
+    except Exception as error:
+        return f"the render's PNG header cannot be read ({type(error).__name__})"
+    if width * height > MAX_IMAGE_PIXELS:
+        return f"the render is {width} x {height} px, over the {MAX_IMAGE_PIXELS:,}-pixel limit"
+    if size is not None and tuple(size) != (width, height):
+        return f"the render is {width} x {height} px, but its result claims {tuple(size)}"
+    return None
 
 
 @runtime_checkable
