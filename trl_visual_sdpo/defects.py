@@ -22,6 +22,22 @@ Input: `Element`s with boxes in image pixels (top-left origin) and the canvas si
 - boxes: `meta["paints"]` False: the box draws nothing itself (no background, border or image), so its edges are
   invisible: it is not reported off the canvas, misaligned or overflowed; `meta["align"]` False: not a block a
   layout lines up; `meta["scrolls"]`: a scroll container (what sticks out is reached by scrolling).
+- data: `meta["points"]`: image points along a line or at scatter markers (covered where a text hides them);
+  `meta["polygons"]`: outlines of a filled area that is not its own box (pie wedges, fill_between bodies).
+
+Contrast thresholds, per domain (WCAG 2.x ratios `(L1 + 0.05) / (L2 + 0.05)`):
+- web pages and slides, body text: 4.5:1; large text (>= 18 pt, or >= 14 pt bold): 3:1 (WCAG 1.4.3 AA);
+- charts: 3:1 for every label (`CHART_MIN_CONTRAST`). Chart labels, tick labels and value labels are read like
+  large text or graphical objects (WCAG 1.4.11 non-text contrast, 3:1), and series-coloured labels in published
+  charts sit between 3:1 and 4.5:1 on purpose. The chart renderer measures the ratio itself from the rendered
+  pixels under each text's glyphs (`meta["contrast"]`, see `render.chart.measure_text_contrast`), so a label on
+  a bar or a heat-map cell is judged against the bar or the cell, never against its own colour.
+
+A text over filled data (a bar, a heat-map cell, a pie wedge) that stays visible against it (measured contrast
+>= `LABEL_MIN_CONTRAST`) is a label placed there on purpose, not text covering data; whether it is readable enough
+is `low_contrast`'s verdict, so one weak label is one defect, not two. A render with nothing
+drawn is `blank`: for charts (`find_defects(..., require_data=True)`) when no data artist is visible, for other
+domains when no element shows text, an image or a painted box.
 """
 
 from __future__ import annotations
@@ -30,6 +46,7 @@ from itertools import combinations
 from typing import Sequence
 
 from trl_visual_sdpo.render.base import (
+    BLANK,
     CLIPPED_TEXT,
     DATA_OVERLAP,
     LOW_CONTRAST,
@@ -44,6 +61,14 @@ from trl_visual_sdpo.render.base import (
 )
 
 MIN_OVERLAP_PX = 4.0
+CHART_MIN_CONTRAST = 3.0
+"""The contrast every chart text needs (see the module docstring: charts use the 3:1 large-text/non-text bar)."""
+TEXT_ON_AREA_SHARE = 0.25
+"""A text with at most this share of its box over a filled data element only grazes it."""
+LABEL_MIN_CONTRAST = 1.5
+"""A label inside filled data that reaches this contrast is a visible label (whether it reaches the full threshold
+is `low_contrast`'s verdict); below it the glyphs melt into the data and the text covers it."""
+DUPLICATE_IOU = 0.8
 ALIGN_TOLERANCE_PX = 8.0
 SMALL_TEXT_PT = 6.0
 OVERFLOW_TOLERANCE_PX = 2.0
@@ -188,31 +213,76 @@ def _covers_data(box: BBox, data: Element) -> float:
     if points:
         inside = sum(1 for x, y in points if box[0] <= x <= box[2] and box[1] <= y <= box[3])
         return inside / len(points)
-    return area(intersection(box, data.bbox)) / max(area(data.bbox), 1e-9)
+    return _area_under(box, data) / max(area(data.bbox), 1e-9)
+
+
+def _area_under(box: BBox, data: Element) -> float:
+    """Pixels of a filled data element inside `box`: its outlines when it has them (a wedge fills little of its
+    bounding box), else its box."""
+    polygons = data.meta.get("polygons")
+    if not polygons:
+        return area(intersection(box, data.bbox))
+    window = [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])]
+    return sum(_polygon_area(_clip([tuple(p) for p in polygon], window)) for polygon in polygons)
+
+
+def _readable(text: Element, minimum: float | None = None) -> bool:
+    """The text's measured contrast against what is under it reaches `minimum` (default: its own threshold).
+    Unmeasured texts count as readable: nothing says otherwise."""
+    contrast = text.meta.get("contrast")
+    if not contrast:
+        return True
+    return contrast["ratio"] >= (contrast["required"] if minimum is None else minimum)
+
+
+def _glyph_core(box: BBox) -> BBox:
+    """The part of a text's box its glyphs fill: the box also holds the font's ascent and descent space, where a
+    line passing by hides no letter."""
+    inset = 0.25 * (box[3] - box[1])
+    return (box[0] + 1, box[1] + inset, box[2] - 1, box[3] - inset)
 
 
 def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
-    """Text drawn over data, and legends covering data."""
+    """Text drawn over data, and legends covering data.
+
+    Lines and markers (`meta["points"]`) are covered where a legend box or a text's glyphs hide some of their
+    points; a text on exactly one marker is that marker's label (a graph's node name). On filled data (bars,
+    cells, wedges: area elements) a text is a label placed there on purpose unless its glyphs melt into what is
+    under them (measured contrast below `LABEL_MIN_CONTRAST`); a legend covers any data under its box."""
     data = [e for e in elements if e.meta.get("data")]
     covers = [e for e in elements if e.kind == "legend" or
               (e.kind == "text" and e.meta.get("role") in ("annotation", "text", "title", "label") and e.text)]
     defects = []
     for cover in covers:
-        for item in data:
-            if cover.meta.get("axes") is not None and item.meta.get("axes") not in (None, cover.meta.get("axes")):
-                continue
+        region = _glyph_core(cover.bbox) if cover.kind == "text" else cover.bbox
+        for item in data:  # across axes too: a twin axes' label can sit on the other axes' bars
             if not _same_frame(cover, item) or item.id in (cover.meta.get("container"), *cover.meta.get(
                     "ancestors", ())):
                 continue
-            share = _covers_data(cover.bbox, item)
-            big_enough = item.meta.get("points") or area(intersection(cover.bbox, item.bbox)) >= MIN_OVERLAP_PX
-            if share > 0.02 and big_enough:
-                what = "The legend" if cover.kind == "legend" else f"Text {_label(cover)}"
-                box = intersection(cover.bbox, item.bbox)
-                if area(box) <= 0:  # a flat line: the region is the cover's own box
-                    box = cover.bbox
-                defects.append(Defect(DATA_OVERLAP, box, min(1.0, share), [cover.id, item.id],
-                                      f"{what} covers data ({item.kind} drawn under it)."))
+            if area(intersection(cover.bbox, item.bbox)) <= 0 and not item.meta.get("points"):
+                continue
+            points = item.meta.get("points")
+            if cover.kind == "text" and not points:
+                share = _area_under(cover.bbox, item) / max(area(cover.bbox), 1e-9)
+                if share <= TEXT_ON_AREA_SHARE or _readable(cover, LABEL_MIN_CONTRAST):
+                    continue
+            elif points:
+                inside = sum(1 for x, y in points if region[0] <= x <= region[2] and region[1] <= y <= region[3])
+                if cover.kind == "text" and inside == 1 and item.kind == "collection":
+                    continue  # a text on one marker labels it
+                share = inside / len(points)
+                if share <= 0.02:
+                    continue
+            else:
+                share = _covers_data(cover.bbox, item)
+                if share <= 0.02 or _area_under(cover.bbox, item) < MIN_OVERLAP_PX:
+                    continue
+            what = "The legend" if cover.kind == "legend" else f"Text {_label(cover)}"
+            box = intersection(cover.bbox, item.bbox)
+            if area(box) <= 0:  # a flat line: the region is the cover's own box
+                box = cover.bbox
+            defects.append(Defect(DATA_OVERLAP, box, min(1.0, share), [cover.id, item.id],
+                                  f"{what} covers data ({item.kind} drawn under it)."))
     return defects
 
 
@@ -385,9 +455,38 @@ def small_text(elements: Sequence[Element], minimum_pt: float = SMALL_TEXT_PT) -
     return defects
 
 
-def find_defects(elements: Sequence[Element], size: tuple[int, int]) -> list[Defect]:
-    """Every check, in a stable order."""
+CONTENT_KINDS = ("text", "image", "picture", "table", "chart", "line", "patch", "collection")
+"""Element kinds that show something by themselves (boxes and shapes count when they paint)."""
+
+
+def blank(elements: Sequence[Element], size: tuple[int, int], require_data: bool = False) -> list[Defect]:
+    """A render with nothing visible drawn. Charts (`require_data`): no visible data artist (empty axes, however
+    many ticks and titles they carry, show no chart). Other domains: no element shows text, an image, a table or
+    a box that paints (a background, a border)."""
+    canvas = float(size[0]) * float(size[1])
+
+    def shows(e: Element) -> bool:
+        if area(e.bbox) <= 0:
+            return False
+        if require_data:
+            return bool(e.meta.get("data"))
+        if (e.text or "").strip() or e.kind in CONTENT_KINDS or e.meta.get("data") or e.meta.get("opaque"):
+            return e.kind != "text" or bool((e.text or "").strip())
+        # A painted box or filled shape shows something, unless it is the page's own background.
+        painted = e.meta.get("paints") is True or bool(e.colors.get("fill"))
+        return e.kind in ("box", "shape") and painted and area(e.bbox) < 0.9 * canvas
+
+    if any(shows(e) for e in elements):
+        return []
+    what = "no data is drawn (the axes are empty)" if require_data else "nothing visible is drawn"
+    return [Defect(BLANK, (0.0, 0.0, float(size[0]), float(size[1])), 1.0, [],
+                   f"The render is blank: {what}. Draw the requested content.")]
+
+
+def find_defects(elements: Sequence[Element], size: tuple[int, int], require_data: bool = False) -> list[Defect]:
+    """Every check, in a stable order. `require_data`: the render must show data to not be blank (charts)."""
     return [
+        *blank(elements, size, require_data),
         *text_overlaps(elements),
         *data_overlaps(elements),
         *clipped_or_outside(elements, size),
