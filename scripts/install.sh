@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: bubblewrap isolates the programs the model writes (the sandbox warns loudly without it);
+# System packages: bubblewrap isolates the programs the model writes (renderers refuse to start without it);
 # Chromium and fonts render web pages (Playwright's own browser download is used instead where it exists).
 need_apt=()
 command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
