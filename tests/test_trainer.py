@@ -102,6 +102,9 @@ def test_config_validation_names_the_field_and_fix(tmp_path):
         _config(tmp_path, feedback_channels=["sound"])
     with pytest.raises(ValueError, match="both 0"):
         _config(tmp_path, distill_weight=0, grpo_weight=0)
+    with pytest.raises(ValueError, match=r"use_liger_kernel=True.*distillation term.*use_kernels.*distill_weight=0"):
+        _config(tmp_path, use_liger_kernel=True)
+    assert _config(tmp_path, use_liger_kernel=True, distill_weight=0).use_liger_kernel  # plain GRPO keeps Liger
     assert _config(tmp_path, feedback_channels="image,rubric").feedback_channels == ["image", "rubric"]
 
 

@@ -169,6 +169,15 @@ class VisualSDPOConfig(GRPOConfig):
         for name in ("distill_weight", "grpo_weight", "credit_alpha"):
             if getattr(self, name) < 0:
                 raise ValueError(f"`{name}` must be >= 0, got {getattr(self, name)}. Use 0 to switch that term off.")
+        if self.use_liger_kernel and self.distill_weight > 0:
+            # Liger's GRPO path swaps in its own kernels around the loss, and its effect on the logits that the
+            # distillation term reads cannot be checked here; TRL itself deprecates the flag for Hub kernels.
+            raise ValueError(
+                "`use_liger_kernel=True` is not supported with the distillation term (`distill_weight > 0`): the "
+                "Liger path could leave Visual-SDPO training GRPO alone without saying so. Use the Hub kernels "
+                "instead (`model_init_kwargs={'use_kernels': True}`, which TRL recommends over the deprecated flag), "
+                "or set `distill_weight=0` to train plain GRPO with Liger."
+            )
         if self.distill_weight == 0 and self.grpo_weight == 0:
             raise ValueError("`distill_weight` and `grpo_weight` are both 0, so nothing would be trained. Set one > 0.")
         if self.divergence not in DIVERGENCES:
