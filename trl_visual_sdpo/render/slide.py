@@ -36,10 +36,13 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Sequence
+
+import msgspec
 
 from trl_visual_sdpo.defects import find_defects
-from trl_visual_sdpo.render.base import Element, RenderResult
+from trl_visual_sdpo.isolation import FrameError, validate
+from trl_visual_sdpo.render.base import Element, RenderResult, check_png
 from trl_visual_sdpo.render.office import OfficeConverter, OfficeError
 from trl_visual_sdpo.rubric import rubric_scores
 from trl_visual_sdpo.sandbox import PROGRAM_FILENAME, Sandbox, SandboxConfig, format_program_exception, program_lines
@@ -755,6 +758,18 @@ def _assemble(code: str, built: dict, raster: dict, seconds: float, config: Slid
                         rubric=rubric_scores(True, defects), seconds=seconds, code=code, meta=meta)
 
 
+class BuiltDeck(msgspec.Struct, forbid_unknown_fields=True):
+    """What `build_deck_job` returns, checked in the trainer (the program ran in the same process as the job)."""
+
+    ok: bool
+    error: str | None = None
+    deck: bytes = b""
+    slide_size: tuple[int, int] = (0, 0)
+    shapes: list[dict[str, Any]] = []
+    slide_lines: list[list[int]] = []
+    source: str = ""
+
+
 class SlideRenderer:
     """The slide domain: python-pptx programs -> `RenderResult`s (decks built in the sandbox, drawn by LibreOffice).
 
@@ -814,23 +829,37 @@ class SlideRenderer:
     def _render_one(self, code: str) -> RenderResult:
         start = time.perf_counter()
 
-        def failed(message: str) -> RenderResult:
-            return RenderResult.failure(message, code=code, seconds=time.perf_counter() - start)
+        def failed(message: str, infra: bool = False) -> RenderResult:
+            return RenderResult.failure(message, code=code, seconds=time.perf_counter() - start, infra=infra)
 
         built = self.sandbox.run(self.build_target, {"code": code, "limits": self._limits()})
-        if not built.ok or not built.value.get("ok"):
-            return failed(built.error or built.value.get("error") or "The program failed.")
+        if built.infra:
+            return failed(built.error, infra=True)
+        try:  # the job runs next to the program, so the program could have written anything in its place
+            value = validate(built.value, BuiltDeck) if built.value is not None else None
+        except FrameError as error:
+            return failed(f"The program's render result was rejected ({error}); only the renderer reports results.")
+        if not built.ok or not value.ok:
+            return failed(built.error or value.error or "The program failed.")
         try:
-            pdf = self.convert(built.value["deck"])
+            pdf = self.convert(value.deck)
         except OfficeError as error:
-            return failed(str(error))
-        slides = len(built.value["slide_lines"])
-        raster = self.sandbox.run(self.raster_target, {"pdf": pdf, "dpi": self.config.dpi, "slides": slides,
-                                                       "gap": SLIDE_GAP_PX})
-        if not raster.ok or not raster.value.get("ok"):
+            return failed(str(error), infra=error.infra)
+        raster = self.sandbox.run(self.raster_target, {"pdf": pdf, "dpi": self.config.dpi,
+                                                       "slides": len(value.slide_lines), "gap": SLIDE_GAP_PX})
+        if raster.infra:
+            return failed(raster.error, infra=True)
+        problem = None if not raster.ok or not raster.value.get("ok") else check_png(raster.value.get("png"),
+                                                                                  raster.value.get("size"))
+        if not raster.ok or not raster.value.get("ok") or problem:
             return failed("LibreOffice converted the deck, but its PDF could not be drawn: "
-                          f"{raster.error or raster.value.get('error')}")
-        return _assemble(code, built.value, raster.value, time.perf_counter() - start, self.config)
+                          f"{raster.error or raster.value.get('error') or problem}")
+        try:
+            return _assemble(code, msgspec.structs.asdict(value), raster.value, time.perf_counter() - start,
+                             self.config)
+        except (KeyError, TypeError, ValueError, IndexError) as error:
+            return failed(f"The program's render result was rejected (malformed shapes: {type(error).__name__}: "
+                          f"{error}); only the renderer reports results.")
 
     def render(self, code: str) -> RenderResult:
         return self.render_batch([code])[0]
