@@ -51,6 +51,24 @@ def held_out_reward(summary: dict) -> float:
     return (summary["exec_rate"] + summary["rubric_overall"] + summary.get("reference_similarity", 0.0)) / 3
 
 
+def completion_reward(result, scores: dict, headline: str) -> float:
+    """One completion's held-out reward: the mean of execution, defect-free score and similarity (as the summary)."""
+    return (float(result.ok) + result.rubric.get("overall", 0.0) + scores.get(headline, 0.0)) / 3
+
+
+def task_rewards(results, scores: list[dict], headline: str, samples_per_task: int) -> list[float]:
+    """Held-out reward per task, averaged over its consecutive samples: the unit the bootstrap resamples."""
+    rewards = [completion_reward(r, s, headline) for r, s in zip(results, scores, strict=True)]
+    return [statistics.fmean(rewards[i : i + samples_per_task]) for i in range(0, len(rewards), samples_per_task)]
+
+
+def eval_kwargs(args) -> dict:
+    """Held-out decoding: greedy, one completion per task, unless the budget sets `eval_temperature` (grid v2:
+    the training temperature and `samples_per_task` samples per task)."""
+    temperature = getattr(args, "eval_temperature", None)
+    return {"temperature": temperature, "samples_per_task": getattr(args, "samples_per_task", 1) if temperature else 1}
+
+
 def arm_settings(arm: str) -> dict:
     """What an arm trains with: the trainer (`None`: no training), credit alpha, GRPO weight, revise rounds."""
     fixed = {"zero_shot": {"trainer": None}, "critique_revise": {"trainer": None, "revise": True},
@@ -78,11 +96,27 @@ def run_path(arm: str, seed: int, args) -> Path:
 
 def evaluate(model, tokenizer, renderer, tasks, args) -> tuple[dict, list]:
     from trl_visual_sdpo.evaluation import evaluate_policy
+    from trl_visual_sdpo.metrics import domain_metric
 
+    kwargs = eval_kwargs(args)
     summary, evaluations = evaluate_policy(model, tokenizer, renderer, tasks, args.eval_max_new_tokens,
-                                           description="Held-out")
+                                           description="Held-out", **kwargs)
     summary["held_out_reward"] = held_out_reward(summary)
+    headline = domain_metric(renderer.domain)[1]
+    summary["task_rewards"] = task_rewards([e.result for e in evaluations], [e.scores for e in evaluations],
+                                           headline, kwargs["samples_per_task"])
     return summary, evaluations
+
+
+def seeded_evaluate(model, tokenizer, renderer, tasks, args, seed: int, step: int) -> tuple[dict, list]:
+    """`evaluate` under its own RNG stream, seeded by (seed, step): sampled held-out decoding never shifts the
+    training RNG, and arms evaluated at the same seed and step draw the same random numbers (paired noise)."""
+    import torch
+    from transformers import set_seed
+
+    with torch.random.fork_rng(devices=[]):
+        set_seed(seed * 100_003 + step)
+        return evaluate(model, tokenizer, renderer, tasks, args)
 
 
 def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
@@ -90,7 +124,8 @@ def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
     from trl_visual_sdpo.evaluation import generate_completions, render_completions
     from trl_visual_sdpo.feedback import revision_prompt
 
-    summary, evaluations = evaluate(model, tokenizer, renderer, tasks, args)
+    summary, evaluations = seeded_evaluate(model, tokenizer, renderer, tasks, args, getattr(args, "seed", 0), 0)
+    samples = eval_kwargs(args)["samples_per_task"]  # completion i answers task i // samples
     rounds = [summary]
     completions = [e.completion for e in evaluations]
     results = [e.result for e in evaluations]
@@ -100,14 +135,15 @@ def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
         todo = [i for i, r in enumerate(results) if not r.ok or r.defects]
         if not todo:
             break
-        prompts = [revision_prompt(tasks[i]["prompt"], completions[i], results[i], 1200) for i in todo]
-        revised = generate_completions(model, tokenizer, prompts, args.eval_max_new_tokens, description="Revising")
+        prompts = [revision_prompt(tasks[i // samples]["prompt"], completions[i], results[i], 1200) for i in todo]
+        revised = generate_completions(model, tokenizer, prompts, args.eval_max_new_tokens, description="Revising",
+                                       temperature=eval_kwargs(args)["temperature"])
         for i, completion, result in zip(todo, revised, render_completions(renderer, revised)):
             completions[i], results[i] = completion, result
         extra_tokens += sum(len(tokenizer(c, add_special_tokens=False)["input_ids"]) for c in revised)
         extra_renders += len(todo)
         # Score the revised programs like every other arm: re-run the held-out summary on the final programs.
-        rounds.append(_summarize(results, tasks, renderer))
+        rounds.append(_summarize(results, tasks, renderer, samples))
     final = dict(rounds[-1])
     final["revise_rounds"] = rounds
     final["extra_generated_tokens"] = extra_tokens
@@ -116,18 +152,19 @@ def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
     return final
 
 
-def _summarize(results, tasks, renderer) -> dict:
+def _summarize(results, tasks, renderer, samples_per_task: int = 1) -> dict:
     from trl_visual_sdpo.evaluation import summarize_renders
     from trl_visual_sdpo.metrics import domain_metric
 
     metric, headline = domain_metric(renderer.domain)
-    references = renderer.render_batch(list(tasks["reference_code"]))
-    scores = [metric(r, ref) for r, ref in zip(results, references)]
+    references = [ref for ref in renderer.render_batch(list(tasks["reference_code"])) for _ in range(samples_per_task)]
+    scores = [metric(r, ref) for r, ref in zip(results, references, strict=True)]
     summary = summarize_renders(results)
     summary["reference_similarity"] = statistics.fmean(s[headline] for s in scores)
     for axis in ("text", "layout", "type", "color"):
         summary[f"metric/{axis}"] = statistics.fmean(s[axis] for s in scores)
     summary["held_out_reward"] = held_out_reward(summary)
+    summary["task_rewards"] = task_rewards(results, scores, headline, samples_per_task)
     return summary
 
 
@@ -146,8 +183,10 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
     train = load_chart_tasks("train")
     common = dict(output_dir=tempfile.mkdtemp(prefix="sample_efficiency-"), per_device_train_batch_size=args.batch_size,
                   num_generations=args.num_generations, max_completion_length=args.max_completion_length,
-                  temperature=0.7, max_steps=args.steps, learning_rate=args.learning_rate, logging_steps=1,
-                  save_strategy="no", report_to="none", bf16=False, use_cpu=not torch.cuda.is_available(), seed=seed)
+                  temperature=getattr(args, "temperature", 0.7), max_steps=args.steps,
+                  learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none",
+                  bf16=False, use_cpu=not torch.cuda.is_available(), seed=seed,
+                  **getattr(args, "trainer_overrides", {}))  # grid v2: the fastest generation settings
     rewards = render_rewards(renderer)
     peft_config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM")
     curve: list[dict] = []
@@ -157,7 +196,7 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
         def on_step_end(self, _args, state, control, model=None, **kwargs):
             if state.global_step % args.eval_every == 0 or state.global_step == args.steps:
                 start = time.perf_counter()
-                summary, _ = evaluate(model, tokenizer, renderer, tasks, args)
+                summary, _ = seeded_evaluate(model, tokenizer, renderer, tasks, args, seed, state.global_step)
                 eval_seconds[0] += time.perf_counter() - start
                 rollouts = state.global_step * args.batch_size
                 curve.append({"step": state.global_step, "rollouts": rollouts, "held_out": summary})
@@ -176,14 +215,16 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
     train_seconds = time.perf_counter() - start - eval_seconds[0]
     final = dict(curve[-1]["held_out"])
     final.update(train_seconds=train_seconds, rollouts=args.steps * args.batch_size, curve=curve,
+                 train_steps=training_steps(trainer.state.log_history),
                  **training_rollout_scores(trainer.state.log_history))
     del trainer, model
     gc.collect()
     return final
 
 
-def run(arm: str, seed: int, args) -> None:
-    path = run_path(arm, seed, args)
+def run(arm: str, seed: int, args, path: Path | None = None) -> None:
+    """Run one arm at one seed and write its record to `path` (default: this grid's file); skip it when done."""
+    path = path or run_path(arm, seed, args)
     if path.exists():
         print(f"{path.name}: done already, skipped")
         return
@@ -202,18 +243,19 @@ def run(arm: str, seed: int, args) -> None:
     try:
         if settings["trainer"] is None:
             model, tokenizer = load_policy(args.model, dtype=torch.float32)
+            args.seed = seed
             if settings.get("revise"):
                 final = critique_revise(model, tokenizer, renderer, tasks, args)
             else:
-                final = evaluate(model, tokenizer, renderer, tasks, args)[0]
+                final = seeded_evaluate(model, tokenizer, renderer, tasks, args, seed, 0)[0]
             final["rollouts"] = 0
         else:
             final = train_arm(settings, seed, args, tasks, renderer)
     finally:
         renderer.close()
-    record = {"arm": arm, "seed": seed, "settings": settings, "budget": vars(args) | {"key": budget_key(args)},
+    record = {"arm": arm, "seed": seed, "settings": settings, "budget": vars(args) | {"key": path.stem.split("-")[-1]},
               "wall_seconds": time.perf_counter() - start, "final": final}
-    RUNS.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=2, default=str))
     print(f"{path.name}: held-out reward {final['held_out_reward']:.3f}, exec {final['exec_rate']:.2f}, "
           f"{record['wall_seconds'] / 60:.1f} min")
@@ -236,6 +278,12 @@ def rollouts_to_reach(records: list[dict], target: float, untrained: float | Non
             return None
         reached.append(min(points))
     return statistics.fmean(reached) if reached else None
+
+
+def training_steps(log_history: list[dict]) -> list[dict]:
+    """Per optimizer step, the sampled training rollouts' mean reward and execution rate (TRL's logs)."""
+    return [{"step": h["step"], "reward": h["reward"], "exec_rate": h.get("rewards/executability_reward/mean")}
+            for h in log_history if "reward" in h]
 
 
 def training_rollout_scores(log_history: list[dict]) -> dict:

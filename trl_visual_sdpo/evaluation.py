@@ -21,8 +21,9 @@ def generate_completions(
     max_new_tokens: int = 256,
     batch_size: int = 8,
     description: str = "Generating",
+    temperature: float | None = None,
 ) -> list[str]:
-    """Greedy completions for conversational prompts, batched, with a progress bar.
+    """Completions for conversational prompts, batched, with a progress bar.
 
     Args:
         model: a causal or image-text-to-text model.
@@ -30,6 +31,9 @@ def generate_completions(
         prompts: TRL-style conversational prompts (lists of messages, image parts allowed with a processor).
         max_new_tokens: completion budget.
         batch_size: prompts per `generate` call.
+        temperature: `None` decodes greedily; a value samples like GRPOTrainer's rollouts (that temperature, no
+            top-k or top-p cut), so held-out numbers describe the policy that training samples from. Seed with
+            `transformers.set_seed` for reproducible samples.
     """
     tokenizer = getattr(processing_class, "tokenizer", processing_class)
     was_training, padding_side = model.training, tokenizer.padding_side
@@ -48,8 +52,10 @@ def generate_completions(
                 return_tensors="pt",
                 padding=True,
             ).to(model.device)
+            sampling = {"do_sample": False} if temperature is None else {
+                "do_sample": True, "temperature": temperature, "top_k": 0, "top_p": 1.0}
             output = model.generate(
-                **inputs, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id
+                **inputs, max_new_tokens=max_new_tokens, pad_token_id=tokenizer.pad_token_id, **sampling
             )
             new_tokens = output[:, inputs["input_ids"].shape[1] :]
             completions.extend(tokenizer.batch_decode(new_tokens, skip_special_tokens=True))
@@ -66,12 +72,14 @@ def render_completions(renderer: Renderer, completions: Sequence[str]) -> list[R
 
 
 def summarize_renders(results: Sequence[RenderResult]) -> dict[str, float]:
-    """Execution rate, defects per executed render, share of flawless renders and the mean rubric score."""
+    """Execution rate, share of executed renders with a defect (`defect_rate`), defects per executed render, share
+    of flawless renders (of all) and the mean rubric score."""
     executed = [r for r in results if r.ok]
     n = max(len(results), 1)
     return {
         "n": len(results),
         "exec_rate": len(executed) / n,
+        "defect_rate": sum(1 for r in executed if r.defects) / max(len(executed), 1),
         "defects_per_render": sum(len(r.defects) for r in executed) / max(len(executed), 1),
         "flawless_rate": sum(1 for r in executed if not r.defects) / n,
         "rubric_overall": sum(r.rubric.get("overall", 0.0) for r in results) / n,
@@ -105,21 +113,33 @@ def evaluate_policy(
     max_new_tokens: int = 256,
     batch_size: int = 8,
     description: str = "Generating",
+    temperature: float | None = None,
+    samples_per_task: int = 1,
 ) -> tuple[dict[str, float], list[TaskEvaluation]]:
     """Generate for every task, render, and score with the domain's metric against each task's `reference_code`.
 
-    Returns the summary (execution rate, defects, rubric, `reference_similarity` = the metric's headline, and the
-    mean of each metric axis as `metric/<axis>`) and the per-task evaluations.
+    `temperature=None` decodes greedily (one completion per task); with a temperature, `samples_per_task` sampled
+    completions per task are scored, consecutive in the returned evaluations.
+
+    Returns the summary over all completions (execution rate, defects, rubric, `reference_similarity` = the
+    metric's headline, and the mean of each metric axis as `metric/<axis>`) and the per-completion evaluations.
     """
+    if samples_per_task < 1 or (temperature is None and samples_per_task > 1):
+        raise ValueError(f"samples_per_task={samples_per_task}: use 1 with greedy decoding (temperature=None), or "
+                         "give a temperature to sample several completions per task.")
     columns = getattr(tasks, "column_names", None) or list(tasks[0].keys())
     prompts = list(tasks["prompt"])
     if "image" in columns:  # image-conditioned tasks: the picture goes into the prompt's image part
         prompts = [with_image(prompt, image) for prompt, image in zip(prompts, tasks["image"])]
-    completions = generate_completions(model, processing_class, prompts, max_new_tokens, batch_size, description)
+    prompts = [prompt for prompt in prompts for _ in range(samples_per_task)]
+    completions = generate_completions(model, processing_class, prompts, max_new_tokens, batch_size, description,
+                                       temperature)
     results = render_completions(renderer, completions)
     references = renderer.render_batch(list(tasks["reference_code"])) if "reference_code" in columns else []
+    references = [reference for reference in references for _ in range(samples_per_task)]
     metric, headline = domain_metric(renderer.domain)
-    task_ids = list(tasks["task_id"]) if "task_id" in columns else [str(i) for i in range(len(results))]
+    task_ids = list(tasks["task_id"]) if "task_id" in columns else [str(i) for i in range(len(tasks))]
+    task_ids = [task_id for task_id in task_ids for _ in range(samples_per_task)]
     evaluations = [
         TaskEvaluation(task_id, completion, result, reference, metric(result, reference) if reference else {})
         for task_id, completion, result, reference in zip(
