@@ -1,0 +1,228 @@
+"""Grid v2: Visual-SDPO against GRPO from a warm start whose rollouts run, so that rewards move.
+
+Every arm starts from the warm start of `recipes/sft_chart.py` (SmolLM2-135M-Instruct fine-tuned on the embedded
+chart programs, 70 % of them without their layout fixes: most of its programs run and many render with defects),
+trains a LoRA adapter on the embedded training tasks, and is scored on `--eval_tasks` held-out tasks with sampled
+decoding (the training temperature, `--samples_per_task` samples per task, an RNG stream per seed and step so that
+arms at the same seed and step share their random numbers). Arms:
+
+- `zero_shot`: the warm start itself;
+- `grpo`: TRL's own `GRPOTrainer` with the same rewards (execution, defect-free score, reference similarity);
+- `sdpo_uniform`: `VisualSDPOTrainer`, `credit_alpha=0` (uniform distillation);
+- `sdpo_credit`: `VisualSDPOTrainer`, `credit_alpha=1` (visual-grounded credit);
+- `critique_revise`: inference only, the warm start plus `--revise_rounds` rounds of render -> feedback -> rewrite.
+
+The machinery (arms, training, held-out scoring, critique-revise) is `benchmarks/sample_efficiency.py`'s. Each
+arm-and-seed run writes `benchmarks/results/grid_v2/<arm>-seed<k>-<budget>.json` when it finishes and finished runs
+are skipped, so the grid resumes where it stopped and can be spread over sittings (seed-major order: every arm gets
+its first seed early). `--report` (also run at the end) aggregates into `benchmarks/results/grid_v2.json` and
+`grid_v2.png`: per arm `seeds`, `eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over
+seeds and tasks), the held-out `curve`, `train_reward` and `train_exec_rate` per step, `rollouts_to_reach_grpo_final`
+and `vs_grpo` (difference to GRPO's final held-out reward, paired bootstrap over tasks, 95 % interval).
+
+CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
+
+    nohup python benchmarks/grid_v2.py > grid_v2.log 2>&1 &
+    python benchmarks/grid_v2.py --report
+
+Smoke test (minutes): `python benchmarks/grid_v2.py --smoke`.
+
+GPU, the same grid on a larger model and ChartMimic-sized budgets (warm-start it first with
+`python recipes/sft_chart.py --config recipes/sft_chart.yaml --model_name_or_path Qwen/Qwen2.5-Coder-1.5B-Instruct
+--use_cpu false --bf16 true --output_dir outputs/sft-chart-qwen1.5b`):
+
+    python benchmarks/grid_v2.py --model outputs/sft-chart-qwen1.5b --steps 200 --eval_every 20 \
+        --batch_size 16 --num_generations 8 --max_completion_length 1024 --eval_max_new_tokens 1024 \
+        --eval_tasks 35 --samples_per_task 8 --learning_rate 1e-4 --seeds 0 1 2 3 4
+
+(for ChartMimic itself, point `recipes/chart.py --dataset_name ChartMimic/ChartMimic` at the same checkpoint; this
+grid scores the embedded held-out tasks, whose reference programs the similarity reward needs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import statistics
+import sys
+from pathlib import Path
+
+import sample_efficiency as se
+
+RESULTS = Path(__file__).parent / "results"
+RUNS = RESULTS / "grid_v2"
+ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise"]
+BUDGET_FIELDS = ("model", "steps", "eval_every", "batch_size", "num_generations", "max_completion_length",
+                 "temperature", "learning_rate", "eval_tasks", "samples_per_task", "eval_temperature",
+                 "eval_max_new_tokens", "revise_rounds", "trainer_overrides")
+
+
+def budget_key(args) -> str:
+    return hashlib.sha1(repr(tuple(getattr(args, f) for f in BUDGET_FIELDS)).encode()).hexdigest()[:8]
+
+
+def run_path(arm: str, seed: int, args) -> Path:
+    return RUNS / f"{arm}-seed{seed}-{budget_key(args)}.json"
+
+
+def bootstrap(values_by_seed: list[list[float]], samples: int = 2000, seed: int = 0,
+              paired_with: list[list[float]] | None = None) -> list[float]:
+    """95 % percentile interval of the mean over seeds and tasks, resampling seeds, then tasks (the same task
+    indices for every seed, and for `paired_with` when given: the interval of the mean difference)."""
+    rng = random.Random(seed)
+    n_tasks = len(values_by_seed[0])
+    means = []
+    for _ in range(samples):
+        tasks = [rng.randrange(n_tasks) for _ in range(n_tasks)]
+        seeds = [rng.randrange(len(values_by_seed)) for _ in values_by_seed]
+        mean = statistics.fmean(values_by_seed[s][t] for s in seeds for t in tasks)
+        if paired_with is not None:
+            other = [rng.randrange(len(paired_with)) for _ in paired_with]
+            mean -= statistics.fmean(paired_with[s][t] for s in other for t in tasks)
+        means.append(mean)
+    means.sort()
+    return [means[int(0.025 * samples)], means[int(0.975 * samples) - 1]]
+
+
+def _mean_by_step(runs: list[dict], key: str) -> list[dict]:
+    steps: dict[int, list[float]] = {}
+    for run in runs:
+        for entry in run["final"].get("train_steps", []):
+            if entry.get(key) is not None:
+                steps.setdefault(entry["step"], []).append(entry[key])
+    return [{"step": step, "mean": statistics.fmean(v), "min": min(v), "max": max(v), "n": len(v)}
+            for step, v in sorted(steps.items())]
+
+
+def report() -> dict:
+    records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))]
+    by_budget: dict[str, dict[str, list]] = {}
+    for record in records:
+        by_budget.setdefault(record["budget"]["key"], {}).setdefault(record["arm"], []).append(record)
+    out = {}
+    for key, arms in by_budget.items():
+        finals = {arm: [r["final"]["task_rewards"] for r in sorted(runs, key=lambda r: r["seed"])]
+                  for arm, runs in arms.items()}
+        grpo_final = statistics.fmean(v for seed in finals["grpo"] for v in seed) if "grpo" in finals else None
+        untrained = (statistics.fmean(v for seed in finals["zero_shot"] for v in seed)
+                     if "zero_shot" in finals else None)
+        table = {}
+        for arm, runs in sorted(arms.items()):
+            runs = sorted(runs, key=lambda r: r["seed"])
+            first = runs[0]
+            row = {"seeds": [r["seed"] for r in runs], "eval_tasks": len(first["final"]["task_rewards"]),
+                   "samples_per_task": first["budget"]["samples_per_task"],
+                   "final": {"mean": statistics.fmean(v for seed in finals[arm] for v in seed),
+                             "ci95": bootstrap(finals[arm]),
+                             "per_seed": [statistics.fmean(seed) for seed in finals[arm]]},
+                   "exec_rate": statistics.fmean(r["final"]["exec_rate"] for r in runs),
+                   "defect_rate": statistics.fmean(r["final"].get("defect_rate", 0.0) for r in runs),
+                   "rollouts": first["final"].get("rollouts", 0)}
+            if first["final"].get("curve"):
+                row["curve"] = [{"step": point["step"], "rollouts": point["rollouts"],
+                                 "held_out_reward": statistics.fmean(r["final"]["curve"][i]["held_out"]
+                                                                     ["held_out_reward"] for r in runs)}
+                                for i, point in enumerate(first["final"]["curve"])]
+                row["train_reward"] = _mean_by_step(runs, "reward")
+                row["train_exec_rate"] = _mean_by_step(runs, "exec_rate")
+                if grpo_final is not None:
+                    row["rollouts_to_reach_grpo_final"] = se.rollouts_to_reach(runs, grpo_final, untrained)
+            if arm == "critique_revise":
+                row["extra_generated_tokens"] = statistics.fmean(r["final"]["extra_generated_tokens"] for r in runs)
+                row["extra_renders"] = statistics.fmean(r["final"]["extra_renders"] for r in runs)
+            if "grpo" in finals and arm != "grpo":
+                diff = row["final"]["mean"] - grpo_final
+                row["vs_grpo"] = {"difference": diff, "ci95": bootstrap(finals[arm], paired_with=finals["grpo"])}
+            table[arm] = row
+        out[key] = {"budget": next(iter(arms.values()))[0]["budget"], "arms": table}
+    (RESULTS / "grid_v2.json").write_text(json.dumps(out, indent=2))
+    plot(out, RESULTS / "grid_v2.png")
+    return out
+
+
+def plot(table: dict, path: Path) -> None:
+    """Per budget: held-out reward against training rollouts, and the training rollouts' reward per step."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not table:
+        return
+    fig, axes = plt.subplots(len(table), 3, figsize=(16, 4.2 * len(table)), squeeze=False)
+    for row, (key, entry) in zip(axes, table.items()):
+        arms = entry["arms"]
+        start = arms.get("zero_shot", {}).get("final", {}).get("mean")
+        for arm, stats in arms.items():
+            if "curve" in stats:
+                xs = ([0] if start is not None else []) + [p["rollouts"] for p in stats["curve"]]
+                ys = ([start] if start is not None else []) + [p["held_out_reward"] for p in stats["curve"]]
+                line, = row[0].plot(xs, ys, marker="o", label=f"{arm} (n={len(stats['seeds'])})")
+                low, high = stats["final"]["ci95"]
+                row[0].errorbar([xs[-1]], [stats["final"]["mean"]], yerr=[[stats["final"]["mean"] - low],
+                                [high - stats["final"]["mean"]]], color=line.get_color(), capsize=4)
+                for ax, metric in ((row[1], "train_reward"), (row[2], "train_exec_rate")):
+                    ax.plot([p["step"] for p in stats[metric]], [p["mean"] for p in stats[metric]], marker=".",
+                            color=line.get_color(), label=arm)
+            else:
+                row[0].axhline(stats["final"]["mean"], linestyle="--" if arm == "zero_shot" else ":",
+                               color="gray" if arm == "zero_shot" else "black", label=f"{arm} (n={len(stats['seeds'])})")
+        budget = entry["budget"]
+        title = (f"{budget['steps']} steps x {budget['batch_size']} rollouts, {budget['eval_tasks']} tasks x "
+                 f"{budget['samples_per_task']} samples [{key}]")
+        for ax, label in zip(row, ("held-out reward (sampled)", "training-rollout reward", "training exec rate")):
+            ax.set_xlabel("training rollouts" if ax is row[0] else "step")
+            ax.set_ylabel(label)
+            ax.set_title(title, fontsize=8)
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arms", nargs="+", default=ARMS)
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--model", default="outputs/sft-chart", help="The warm start (recipes/sft_chart.py).")
+    parser.add_argument("--steps", type=int, default=24)
+    parser.add_argument("--eval_every", type=int, default=6)
+    parser.add_argument("--batch_size", type=int, default=8, help="Rollouts per step.")
+    parser.add_argument("--num_generations", type=int, default=4, help="Rollouts per prompt (GRPO group size).")
+    parser.add_argument("--max_completion_length", type=int, default=448)
+    parser.add_argument("--temperature", type=float, default=0.7, help="Sampling temperature of the rollouts.")
+    parser.add_argument("--learning_rate", type=float, default=5e-4)
+    parser.add_argument("--eval_tasks", type=int, default=32)
+    parser.add_argument("--samples_per_task", type=int, default=4)
+    parser.add_argument("--eval_temperature", type=float, default=0.7)
+    parser.add_argument("--eval_max_new_tokens", type=int, default=448)
+    parser.add_argument("--revise_rounds", type=int, default=1)
+    parser.add_argument("--trainer_overrides", type=json.loads, default={},
+                        help='JSON of extra GRPOConfig fields for every training arm, e.g. \'{"cache_implementation": '
+                        '"static"}\' (benchmarks/generation_speed.py says which generation path is fastest).')
+    parser.add_argument("--smoke", action="store_true",
+                        help="A tiny grid (2 steps, 2 tasks x 2 samples, 64 tokens, seed 0) into grid_v2_smoke/.")
+    parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
+    args = parser.parse_args()
+    global RUNS
+    if args.smoke:
+        RUNS = RESULTS / "grid_v2_smoke"
+        args.seeds, args.steps, args.eval_every, args.batch_size, args.num_generations = [0], 2, 1, 4, 2
+        args.max_completion_length = args.eval_max_new_tokens = 64
+        args.eval_tasks, args.samples_per_task = 2, 2
+    if args.report:
+        print(json.dumps(report(), indent=2))
+        return
+    budget = argparse.Namespace(**{k: v for k, v in vars(args).items() if k not in ("arms", "seeds", "report", "smoke")})
+    for seed in args.seeds:  # seed-major, so that every arm has a first seed early
+        for arm in args.arms:
+            se.run(arm, seed, budget, run_path(arm, seed, budget))
+    if not args.smoke:
+        report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

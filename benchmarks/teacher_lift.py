@@ -1,0 +1,216 @@
+"""Does the feedback-reading self-teacher know better than the student? The premise of Visual-SDPO, measured.
+
+On held-out chart tasks we build (flawed program, feedback, corrected program) triples:
+
+- `rubric` channel: the flawed program is the task's reference without its layout fixes
+  (`trl_visual_sdpo.data.chart.without_layout_fixes`), kept when its render has a defect; the feedback is the rubric
+  text the trainer shows (defects, the lines that made them, scores); the correction is the reference program.
+- `error` channel: the flawed program is the reference with one injected bug (a misspelled method, or `subplot`
+  for `subplots`); the feedback is the crash's error as the trainer shows it; the correction is the reference.
+
+The teacher prompt is built by `trl_visual_sdpo.feedback.build_teacher_prompt` exactly as `VisualSDPOTrainer` does.
+For each triple, the lift is the mean per-token log-probability of the corrected completion (one fenced program)
+under the teacher (prompt + feedback) minus under the student (prompt alone), at temperature 1, over three token
+sets: `all` completion tokens, the `credited` lines (lines of the correction that the credit weighting marked in
+the flawed render, i.e. where Visual-SDPO's weights land; rubric channel only) and the `fix` lines (lines of the
+correction missing from the flawed program: the repair itself). A positive lift means the teacher puts more mass on
+the corrected program than the student does, so distilling the teacher moves the student towards it.
+
+    python benchmarks/teacher_lift.py --models base outputs/sft-chart   # one JSON per model, then the aggregate
+    python benchmarks/teacher_lift.py --report
+
+Writes `benchmarks/results/teacher_lift/<model>.json` per model and `benchmarks/results/teacher_lift.json` with
+`lift[model][channel][scope]` = mean and bootstrap 95 % interval over triples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+RUNS = RESULTS / "teacher_lift"
+SCOPES = ("all", "credited", "fix")
+MAX_ERROR_CHARS = 1200  # VisualSDPOConfig's default
+
+
+def inject_bug(code: str, index: int) -> str:
+    """A reference program with one deterministic bug that makes it crash (alternating between two kinds)."""
+    if index % 2 == 0:
+        return re.sub(r"\.set_title\(", ".set_titel(", code, count=1)
+    return code.replace("plt.subplots(", "plt.subplot(", 1)
+
+
+def build_triples(tasks, renderer, max_per_channel: int) -> list[dict]:
+    """Held-out (flawed program, render of it, corrected program) triples for the rubric and error channels."""
+    from trl_visual_sdpo.credit import line_credit
+    from trl_visual_sdpo.data.chart import without_layout_fixes
+
+    flawed = {"rubric": [without_layout_fixes(code) for code in tasks["reference_code"]],
+              "error": [inject_bug(code, i) for i, code in enumerate(tasks["reference_code"])]}
+    triples = []
+    for channel, programs in flawed.items():
+        results = renderer.render_batch(programs)
+        kept = 0
+        for task, program, result in zip(tasks, programs, results):
+            wanted = (result.ok and result.defects) if channel == "rubric" else not result.ok
+            if not wanted or kept >= max_per_channel:
+                continue
+            result.code = program
+            credited = {program.splitlines()[line - 1].strip() for line in line_credit(result)}
+            triples.append({"task_id": task["task_id"], "channel": channel, "prompt": task["prompt"],
+                            "flawed": program, "result": result, "corrected": task["reference_code"],
+                            "credited_texts": credited - {""}})
+            kept += 1
+    return triples
+
+
+def token_scopes(tokenizer, completion: str, code_offset: int, code: str, line_sets: dict[str, set[int]]):
+    """Completion token ids and, per scope, a 0/1 mask of the tokens with a visible character on the scope's lines."""
+    encoded = tokenizer(completion, add_special_tokens=False, return_offsets_mapping=True)
+    line_starts = [0] + [i + 1 for i, char in enumerate(code) if char == "\n"]
+    import bisect
+
+    masks = {scope: [] for scope in line_sets}
+    for start, end in encoded["offset_mapping"]:
+        lines = {bisect.bisect_right(line_starts, pos - code_offset)
+                 for pos in range(max(start, code_offset), min(end, code_offset + len(code)))
+                 if not completion[pos].isspace()}
+        for scope, wanted in line_sets.items():
+            masks[scope].append(1.0 if lines & wanted else 0.0)
+    return list(encoded["input_ids"]), masks
+
+
+def completion_logprobs(model, tokenizer, prompt, completion_ids: list[int]):
+    """Per-token log-probabilities of `completion_ids` after the chat-formatted `prompt` (generation prompt added,
+    as TRL tokenises prompts)."""
+    import torch
+
+    prompt_ids = tokenizer.apply_chat_template(prompt, add_generation_prompt=True, tokenize=True, return_dict=True)
+    prompt_ids = list(prompt_ids["input_ids"])
+    ids = torch.tensor([prompt_ids + completion_ids])
+    with torch.no_grad():
+        logits = model(input_ids=ids, logits_to_keep=len(completion_ids) + 1).logits[0, :-1].float()
+    logps = torch.log_softmax(logits, dim=-1)
+    return logps.gather(-1, torch.tensor(completion_ids).unsqueeze(-1)).squeeze(-1)
+
+
+def measure(model_path: str | None, triples: list[dict]) -> list[dict]:
+    import torch
+
+    from trl_visual_sdpo.data.chart import fenced
+    from trl_visual_sdpo.feedback import build_teacher_prompt
+    from trl_visual_sdpo.models import load_policy
+
+    model, tokenizer = load_policy(model_path, dtype=torch.float32)
+    model.eval()
+    rows = []
+    for triple in triples:
+        completion = fenced(triple["corrected"])
+        code_offset = completion.index("\n") + 1
+        code = triple["corrected"].rstrip()
+        code_lines = code.splitlines()
+        flawed_lines = {line.strip() for line in triple["flawed"].splitlines()}
+        line_sets = {
+            "all": set(range(1, len(code_lines) + 1)),
+            "credited": {n for n, line in enumerate(code_lines, 1) if line.strip() in triple["credited_texts"]},
+            "fix": {n for n, line in enumerate(code_lines, 1) if line.strip() and line.strip() not in flawed_lines},
+        }
+        completion_ids, masks = token_scopes(tokenizer, completion, code_offset, code, line_sets)
+        # The exact teacher context of the trainer: same builder, the trainer's default channel and error budget.
+        teacher_prompt = build_teacher_prompt(triple["prompt"], triple["result"], ["rubric"], MAX_ERROR_CHARS)
+        student = completion_logprobs(model, tokenizer, triple["prompt"], completion_ids)
+        teacher = completion_logprobs(model, tokenizer, teacher_prompt, completion_ids)
+        row = {"task_id": triple["task_id"], "channel": triple["channel"], "tokens": len(completion_ids)}
+        for scope in SCOPES:
+            mask = torch.tensor(masks[scope])
+            if mask.sum() == 0:
+                continue
+            diff = (teacher - student) * mask
+            row[scope] = {"lift": (diff.sum() / mask.sum()).item(), "tokens": int(mask.sum().item()),
+                          "student": ((student * mask).sum() / mask.sum()).item(),
+                          "teacher": ((teacher * mask).sum() / mask.sum()).item(),
+                          "teacher_higher_frac": (((teacher > student).float() * mask).sum() / mask.sum()).item()}
+        rows.append(row)
+        print(f"{triple['task_id']} {triple['channel']}: lift {row['all']['lift']:+.3f}", flush=True)
+    return rows
+
+
+def bootstrap_interval(values: list[float], samples: int = 2000, seed: int = 0) -> list[float]:
+    """95 % percentile bootstrap interval of the mean."""
+    rng = random.Random(seed)
+    means = sorted(statistics.fmean(rng.choices(values, k=len(values))) for _ in range(samples))
+    return [means[int(0.025 * samples)], means[int(0.975 * samples) - 1]]
+
+
+def summarize(rows: list[dict]) -> dict:
+    table = {}
+    for channel in sorted({r["channel"] for r in rows}):
+        table[channel] = {}
+        for scope in SCOPES:
+            values = [r[scope]["lift"] for r in rows if r["channel"] == channel and scope in r]
+            if not values:
+                continue
+            table[channel][scope] = {
+                "mean": statistics.fmean(values), "ci95": bootstrap_interval(values), "n": len(values),
+                "student_logp": statistics.fmean(r[scope]["student"] for r in rows if r["channel"] == channel and scope in r),
+                "teacher_logp": statistics.fmean(r[scope]["teacher"] for r in rows if r["channel"] == channel and scope in r),
+                "teacher_higher_frac": statistics.fmean(
+                    r[scope]["teacher_higher_frac"] for r in rows if r["channel"] == channel and scope in r),
+            }
+    return table
+
+
+def model_name(model: str) -> str:
+    return "base" if model == "base" else Path(model).name
+
+
+def report() -> dict:
+    runs = {p.stem: json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))}
+    out = {"description": "mean per-token log-prob of the corrected program, teacher (prompt + feedback) minus "
+                          "student (prompt alone), per model, channel and token scope; mean and bootstrap 95 % "
+                          "interval over triples",
+           "lift": {name: run["summary"] for name, run in runs.items()},
+           "models": {name: run["model"] for name, run in runs.items()},
+           "eval_tasks": {name: run["eval_tasks"] for name, run in runs.items()}}
+    (RESULTS / "teacher_lift.json").write_text(json.dumps(out, indent=2))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=["base", "outputs/sft-chart"],
+                        help="'base' (the embedded SmolLM2-135M-Instruct), Hub ids or checkpoint directories.")
+    parser.add_argument("--eval_tasks", type=int, default=35, help="Held-out tasks the triples are built from.")
+    parser.add_argument("--max_per_channel", type=int, default=12, help="Triples per feedback channel.")
+    parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
+    args = parser.parse_args()
+    if not args.report:
+        from trl_visual_sdpo.data import load_chart_tasks
+        from trl_visual_sdpo.render.chart import ChartRenderer
+
+        tasks = load_chart_tasks("test", n=args.eval_tasks)
+        renderer = ChartRenderer()
+        try:
+            triples = build_triples(tasks, renderer, args.max_per_channel)
+        finally:
+            renderer.close()
+        RUNS.mkdir(parents=True, exist_ok=True)
+        for model in args.models:
+            path = RUNS / f"{model_name(model)}.json"
+            start = time.perf_counter()
+            rows = measure(None if model == "base" else model, triples)
+            path.write_text(json.dumps({"model": model, "eval_tasks": args.eval_tasks, "rows": rows,
+                                        "summary": summarize(rows), "seconds": time.perf_counter() - start},
+                                       indent=2))
+    print(json.dumps(report()["lift"], indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
