@@ -178,3 +178,18 @@ def test_text_under_an_opaque_banner_is_hidden_but_text_over_text_still_overlaps
     overlaps = [d for d in result.defects if d.kind == TEXT_OVERLAP]
     assert len(overlaps) == 1 and "Words drawn here" in overlaps[0].message, [d.message for d in result.defects]
     assert "Footer link under the banner" not in {e.text for e in result.elements if e.kind == "text"}
+
+
+def test_one_card_out_of_line_is_one_misalignment():
+    """Three cards in a row, the middle one 5 px lower: one defect naming the odd card, not one per pair; cards
+    centred on a common middle are aligned."""
+    from trl_visual_sdpo.defects import misaligned
+    from trl_visual_sdpo.render.base import Element
+
+    cards = [Element(id=c, kind="box", bbox=(x, y, x + 180, y + 90), meta={"parent": "row"})
+             for c, x, y in (("a", 0, 0), ("b", 200, 5), ("c", 400, 0))]
+    found = misaligned(cards, "box")
+    assert len(found) == 1 and found[0].element_ids[0] == "b" and set(found[0].element_ids) == {"a", "b", "c"}
+    centred = [Element(id="logo", kind="box", bbox=(0, 0, 60, 60), meta={"parent": "bar"}),
+               Element(id="button", kind="box", bbox=(80, 15, 200, 45), meta={"parent": "bar"})]
+    assert misaligned(centred, "box") == []

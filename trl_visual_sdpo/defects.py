@@ -42,6 +42,7 @@ domains when no element shows text, an image or a painted box.
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import combinations
 from typing import Sequence
 
@@ -413,7 +414,32 @@ def misaligned(elements: Sequence[Element], kind: str = "axes", tolerance: float
                    max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
             defects.append(Defect(MISALIGNED, box, gap / tolerance, [a.id, b.id],
                                   f"The {name} edges of two {kind} elements are {gap:.0f} px apart; align them."))
-    return defects
+    return _one_per_odd_element(defects)
+
+
+def _one_per_odd_element(pairs: list[Defect]) -> list[Defect]:
+    """One defect per element out of line: a card 5 px lower than both neighbours is one misalignment a person
+    sees, not two pairs. An element in more pairs than its partner is the odd one; its pairs merge into one."""
+    counts = Counter(i for d in pairs for i in d.element_ids)
+    merged: dict[str, Defect] = {}
+    kept = []
+    for defect in pairs:
+        a, b = defect.element_ids
+        odd = a if counts[a] > counts[b] else b if counts[b] > counts[a] else None
+        if odd is None:
+            kept.append(defect)
+            continue
+        if odd in merged:
+            first = merged[odd]
+            first.bbox = (min(first.bbox[0], defect.bbox[0]), min(first.bbox[1], defect.bbox[1]),
+                          max(first.bbox[2], defect.bbox[2]), max(first.bbox[3], defect.bbox[3]))
+            first.element_ids = [odd, *dict.fromkeys(i for i in (*first.element_ids[1:], a, b) if i != odd)]
+            first.severity = max(first.severity, defect.severity)
+        else:
+            merged[odd] = Defect(defect.kind, defect.bbox, defect.severity, [odd, b if odd == a else a],
+                                 defect.message)
+            kept.append(merged[odd])
+    return kept
 
 
 def overflow(elements: Sequence[Element], tolerance_px: float = OVERFLOW_TOLERANCE_PX) -> list[Defect]:
