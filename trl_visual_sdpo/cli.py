@@ -1,6 +1,9 @@
-"""`trl-visual-sdpo render|eval DOMAIN ...`: render a program, score a prediction against a reference, or evaluate
-a model (a Hub id, a checkpoint, or a trained adapter directory) on a domain's tasks.
+"""`trl-visual-sdpo train|render|eval DOMAIN ...`: train a policy with a packaged recipe, render a program, score a
+prediction against a reference, or evaluate a model (a Hub id, a checkpoint, or a trained adapter directory) on a
+domain's tasks.
 
+    trl-visual-sdpo train chart                                   # CPU demo config; any GRPOConfig flag works
+    trl-visual-sdpo train web --config my.yaml --max_steps 200 --accelerate_config zero2
     trl-visual-sdpo render chart plot.py --json --out render/
     trl-visual-sdpo eval chart --pred pred.py --ref ref.py --json
     trl-visual-sdpo eval chart --model outputs/chart-demo --n 16 --out eval-after/   # JSON + HTML report
@@ -16,7 +19,23 @@ import json
 import sys
 from pathlib import Path
 
+from trl_visual_sdpo import __version__
 from trl_visual_sdpo.render import RENDERERS, load_renderer
+
+TRAIN_EPILOG = """Every other flag goes to the recipe, which parses TRL's way: all of GRPOConfig and VisualSDPOConfig
+(e.g. --max_steps, --learning_rate, --num_generations, --credit_alpha, --report_to), TRL's ModelConfig
+(--model_name_or_path, --dtype, --attn_implementation, --use_peft, --load_in_4bit, ...) and the recipe's own
+(--dataset_name, --dataset_config, --dataset_prompt_column, --dataset_image_column, --column_map,
+--num_eval_tasks, --render_workers, ...). `python -m trl_visual_sdpo.recipes.DOMAIN --help` lists them all with
+their defaults. Without --config, the domain's packaged CPU demo config is used (SmolLM2-135M-Instruct, LoRA,
+8 steps); flags override it.
+
+examples:
+  trl-visual-sdpo train chart
+  trl-visual-sdpo train chart --model_name_or_path Qwen/Qwen2.5-VL-7B-Instruct --dataset_name ChartMimic/ChartMimic \\
+      --use_cpu false --bf16 true --max_steps 500 --feedback_channels image rubric --accelerate_config zero2
+  trl-visual-sdpo train web --config my_web.yaml --push_to_hub true --hub_model_id me/web-policy
+"""
 
 
 def _read(path: str, parser: argparse.ArgumentParser) -> str:
@@ -44,6 +63,22 @@ def _render(args, parser) -> int:
         print(f"{args.program}: {status}; {len(result.elements)} elements, {len(result.defects)} defects")
         for defect in result.defects:
             print(f"  [{defect.kind}] {defect.message}")
+    return 0
+
+
+def _train(args, parser, recipe_args: list[str]) -> int:
+    """`accelerate launch` the packaged recipe, as `trl grpo` launches TRL's script."""
+    from accelerate.commands.launch import launch_command, launch_command_parser
+
+    from trl_visual_sdpo.recipes import accelerate_config, default_config, recipe_script
+
+    if any(a in ("--config", "--accelerate_config") or a.startswith(("--config=", "--accelerate_config="))
+           for a in recipe_args):
+        parser.error("give --config and --accelerate_config once, before the recipe's own flags")
+    launch = ["--config_file", str(accelerate_config(args.accelerate_config))] if args.accelerate_config else []
+    launch_args = launch_command_parser().parse_args([*launch, str(recipe_script(args.domain))])
+    launch_args.training_script_args = ["--config", str(args.config or default_config(args.domain)), *recipe_args]
+    launch_command(launch_args)
     return 0
 
 
@@ -98,8 +133,20 @@ def _eval_model(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="trl-visual-sdpo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="trl-visual-sdpo", description=__doc__.split("\n\n")[0],
+                                     epilog="\n".join(__doc__.split("\n\n")[1:2]),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"trl-visual-sdpo {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+    train = commands.add_parser(
+        "train", help="Train a policy with a domain's packaged recipe (accelerate launch).", epilog=TRAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    train.add_argument("domain", choices=sorted(RENDERERS))
+    train.add_argument("--config", help="YAML file of recipe flags (default: the domain's packaged CPU demo config).")
+    train.add_argument("--accelerate_config", help="ddp, zero2, zero3, fsdp (packaged) or the path of your own "
+                       "accelerate config (default: accelerate's own default).")
+    train.set_defaults(run=_train)
     render = commands.add_parser("render", help="Render one program in the sandbox and report elements and defects.")
     render.add_argument("domain", choices=sorted(RENDERERS))
     render.add_argument("program", help="Path of the program (or page) to render.")
@@ -126,7 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "train":
+        return args.run(args, parser, rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return args.run(args, parser)
 
 

@@ -1,4 +1,4 @@
-"""The model card of a trained run, from `model_card_template.md`, through huggingface_hub's card API.
+"""The model card of a trained run, from the packaged `templates/model_card.md`, through huggingface_hub's card API.
 
 `VisualSDPOTrainer.create_model_card` calls `build_model_card`, so TRL's usual `trainer.push_to_hub()` (and
 `--push_to_hub` in every recipe) uploads the adapter or model, the processor and this card. The card reads what
@@ -17,8 +17,8 @@ from typing import Any
 from huggingface_hub import ModelCard, ModelCardData
 from trl import GRPOConfig
 
-MODEL_CARD_TEMPLATE = Path(__file__).resolve().parent.parent / "model_card_template.md"
-"""The template at the repository root; pass `template_path=` to use another."""
+MODEL_CARD_TEMPLATE = Path(__file__).resolve().parent / "templates" / "model_card.md"
+"""The template shipped in the package; pass `template_path=` to use another."""
 
 DOMAIN_DESCRIPTIONS = {
     "chart": "matplotlib programs that draw charts",

@@ -199,10 +199,13 @@ def _base_model(path: str) -> str:
     return json.loads(adapter_config.read_text())["base_model_name_or_path"] if adapter_config.is_file() else path
 
 
-def is_vision_language(model_name_or_path: str | None = None, revision: str | None = None) -> bool:
+def is_vision_language(
+    model_name_or_path: str | None = None, revision: str | None = None, trust_remote_code: bool = False
+) -> bool:
     """Whether a policy (Hub id, checkpoint or adapter directory; `None`: the default) reads images, so that its
     prompts can show the reference picture instead of describing it."""
-    config = AutoConfig.from_pretrained(_base_model(model_name_or_path or default_policy_path()), revision=revision)
+    config = AutoConfig.from_pretrained(_base_model(model_name_or_path or default_policy_path()), revision=revision,
+                                        trust_remote_code=trust_remote_code)
     return getattr(config, "vision_config", None) is not None
 
 
@@ -210,27 +213,34 @@ def load_policy(
     model_name_or_path: str | None = None,
     revision: str | None = None,
     dtype: str | torch.dtype = "auto",
-    **model_kwargs,
+    **model_init_kwargs,
 ) -> tuple[PreTrainedModel, PreTrainedTokenizerBase | ProcessorMixin]:
     """A policy and its processing class: a processor for vision-language models, else a tokenizer.
 
     `model_name_or_path`: a Hub id, a local checkpoint, or a directory holding a PEFT adapter (as a run's
-    `output_dir`); `None` is the embedded default policy. `model_kwargs` go to `from_pretrained` (e.g.
-    `quantization_config`, `device_map`).
+    `output_dir`); `None` is the embedded default policy. The model is built by TRL's own `create_model_from_path`,
+    so `model_init_kwargs` are TRL's model init kwargs (`attn_implementation`, `trust_remote_code`,
+    `quantization_config`, `device_map`, ...) and a GPU machine places the model on its GPU (`device_map="auto"`
+    unless given) while a CPU run stays on the CPU.
     """
+    from trl.trainer.utils import create_model_from_path
+
     path = model_name_or_path or default_policy_path()
     adapter_config = Path(path) / "adapter_config.json"
     base = _base_model(path)
-    vision = is_vision_language(path, revision)
+    trust_remote_code = model_init_kwargs.get("trust_remote_code", False)
+    vision = is_vision_language(path, revision, trust_remote_code)
     model_class = AutoModelForImageTextToText if vision else AutoModelForCausalLM
-    model = model_class.from_pretrained(base, revision=revision, dtype=dtype, **model_kwargs)
+    model = create_model_from_path(base, architecture=model_class, revision=revision, dtype=dtype,
+                                   **model_init_kwargs)
     if adapter_config.is_file():
         from peft import PeftModel
 
         model = PeftModel.from_pretrained(model, path)
     # A run's output_dir holds the processing class it trained with; a bare adapter directory may not.
     source = path if (Path(path) / "tokenizer_config.json").is_file() or not adapter_config.is_file() else base
-    processing_class = (AutoProcessor if vision else AutoTokenizer).from_pretrained(source, revision=revision)
+    processing_class = (AutoProcessor if vision else AutoTokenizer).from_pretrained(
+        source, revision=revision, trust_remote_code=trust_remote_code)
     return model, processing_class
 
 

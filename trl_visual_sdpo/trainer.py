@@ -10,7 +10,7 @@ Three GRPOTrainer hooks are extended, each calling `super()`:
   forward for both terms: `_get_per_token_logps_and_entropies` hands TRL log-probs read off the logits it keeps.
 
 Around training: `train(resume_from_checkpoint=True)` skips half-written checkpoints, and `create_model_card`
-writes the card of `model_card_template.md` that TRL's `push_to_hub` uploads. With `log_renders_steps > 0`,
+writes the card of `templates/model_card.md` that TRL's `push_to_hub` uploads. With `log_renders_steps > 0`,
 `trl_visual_sdpo.callbacks.RenderTableCallback` logs the last generation's renders, defects and credit as a table.
 """
 
@@ -164,7 +164,7 @@ class VisualSDPOTrainer(GRPOTrainer):
     def create_model_card(
         self, model_name: str | None = None, dataset_name: str | None = None, tags: str | list[str] | None = None
     ) -> None:
-        """Write `output_dir/README.md` from `model_card_template.md`: the base model, domain, data, Visual-SDPO
+        """Write `output_dir/README.md` from the packaged model card template: the base model, domain, data, Visual-SDPO
         settings, the held-out evaluation and the before/after renders a recipe saved (see `trl_visual_sdpo.hub`)."""
         if not self.is_world_process_zero():
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from datasets import Dataset, IterableDataset, load_dataset
@@ -55,3 +56,62 @@ def conversational_prompt(system_prompt: str, instruction: str, image=None) -> l
     # With an image every turn holds content parts: one column type for Arrow, and what processors expect.
     return [{"role": "system", "content": [{"type": "text", "text": system_prompt}]},
             {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": instruction}]}]
+
+
+def parse_column_map(text: str | dict | None) -> dict[str, str] | None:
+    """`--column_map` from the command line: JSON (`{"reference_code": "code"}`) or `reference_code=code,image=shot`."""
+    if text is None or isinstance(text, dict):
+        return text
+    text = text.strip()
+    if not text:
+        return None
+    if text.startswith("{"):
+        try:
+            mapping = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"--column_map is not valid JSON ({error}): write it as "
+                             '\'{"reference_code": "code"}\' or reference_code=code.') from None
+    else:
+        pairs = [item.split("=", 1) for item in text.split(",") if item.strip()]
+        if any(len(pair) != 2 or not pair[0].strip() or not pair[1].strip() for pair in pairs):
+            raise ValueError(f"--column_map {text!r}: write it as ours=theirs pairs separated by commas, e.g. "
+                             "reference_code=code,image=screenshot.")
+        mapping = {ours.strip(): theirs.strip() for ours, theirs in pairs}
+    if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+        raise ValueError(f"--column_map must map our column names to the dataset's, got {mapping!r}.")
+    return mapping
+
+
+def load_prompt_dataset(
+    dataset_id: str,
+    split: str = "train",
+    n: int | None = None,
+    prompt_column: str = "prompt",
+    image_column: str | None = None,
+    column_map: dict[str, str] | None = None,
+    streaming: bool = False,
+    **load_kwargs,
+) -> Dataset | IterableDataset:
+    """Any TRL prompt dataset, as it is: its `prompt_column` (plain text or conversational prompts) becomes `prompt`;
+    `image_column`, when given, becomes the `image` column TRL puts into the prompt's image part; `reference_code` and
+    `task_id` are kept when present (`column_map` renames ours -> theirs, like the benchmark loaders). Every other
+    column stays, so reward functions still receive it."""
+    dataset = load_rows(dataset_id, split, streaming, **load_kwargs)
+    available = set(dataset.column_names or [])
+    wanted = {"prompt": prompt_column, **({"image": image_column} if image_column else {}), **(column_map or {})}
+    missing = {ours: theirs for ours, theirs in wanted.items() if theirs not in available}
+    if missing:
+        raise ValueError(f"{dataset_id} has no column {sorted(missing.values())} (for {sorted(missing)}); its columns "
+                         f"are {sorted(available)}. Set --dataset_prompt_column / --dataset_image_column / "
+                         "--column_map to the dataset's names.")
+    renames = {theirs: ours for ours, theirs in wanted.items() if theirs != ours}
+    clashes = sorted(set(renames.values()) & (available - set(renames)))
+    if clashes:
+        dataset = dataset.remove_columns(clashes)  # ours wins over a same-named column the map replaces
+    if renames:
+        dataset = dataset.rename_columns(renames)
+    if image_column:
+        dataset = as_images(dataset, "image")
+    if n:
+        dataset = dataset.take(n) if isinstance(dataset, IterableDataset) else dataset.select(range(min(n, len(dataset))))
+    return dataset

@@ -1,0 +1,1 @@
+"""Templates shipped with the package: the model card (`model_card.md`)."""
