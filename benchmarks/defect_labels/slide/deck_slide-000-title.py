@@ -1,0 +1,31 @@
+from pptx import Presentation
+from pptx.util import Inches, Pt
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
+
+prs = Presentation()
+slide = prs.slides.add_slide(prs.slide_layouts[6])
+
+
+def add_text(text, left, top, width, height, size, color, bold=False, align=PP_ALIGN.LEFT):
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    for i, line in enumerate(text.split("\n")):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        run = paragraph.add_run()
+        run.text = line
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = RGBColor.from_string(color)
+    return box
+
+add_text('Renewable energy in Northern Europe', 0.75, 2.2, 8.5, 1.5, 36, '1F3864', bold=True, align=PP_ALIGN.CENTER)
+add_text('Wind, solar and hydro capacity from 2015 to 2024', 0.75, 4.0, 8.5, 0.8, 20, '222222', align=PP_ALIGN.CENTER)
+bar = slide.shapes.add_shape(1, Inches(3.5), Inches(3.8), Inches(3.0), Inches(0.08))
+bar.fill.solid()
+bar.fill.fore_color.rgb = RGBColor.from_string('2E75B6')
+bar.line.fill.background()
+prs.save("deck.pptx")
