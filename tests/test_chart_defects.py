@@ -181,3 +181,15 @@ def test_measured_contrast_reads_the_pixels_under_the_glyphs():
     ratio, under = measure_text_contrast(background, background, (2, 2, 18, 18), (1.0, 1.0, 1.0, 1.0))
     assert under == "#ffffff" and ratio == pytest.approx(1.0)
     assert measure_text_contrast(image, background, (50, 50, 60, 60), (0, 0, 0, 1)) is None
+
+
+def test_polygon_clipping_gives_the_shared_area():
+    from trl_visual_sdpo.defects import _clip, _polygon_area
+
+    square = [(0, 0), (10, 0), (10, 10), (0, 10)]
+    assert _polygon_area(_clip(square, [(5, 5), (20, 5), (20, 20), (5, 20)])) == pytest.approx(25.0)
+    assert _polygon_area(_clip([(5, 0), (10, 5), (5, 10), (0, 5)], square)) == pytest.approx(50.0)
+    # A concave outline (a band under a curve) clipped by a box never exceeds the box.
+    band = [(0, 0), (10, 8), (20, 0), (20, 2), (10, 10), (0, 2)]
+    box = [(8, 0), (12, 0), (12, 4), (8, 4)]
+    assert _polygon_area(_clip(band, box)) == pytest.approx(0.0, abs=1e-9)

@@ -29,11 +29,15 @@ def test_a_sample_of_reference_programs_renders_clean():
     assert all(not r.defects for r in results), [[d.message for d in r.defects] for r in results]
 
 
-def _rows(tmp_path, image_column="image", code_column="code"):
+def _rows(tmp_path, image_column="InputFigurePreview", code_column="GroundTruthFigureCode"):
+    """Rows shaped like the ChartMimic Hub dataset's (config `chartmimic`, split `test`): these column names, a
+    preview image per figure, the program as text, no chart-type column."""
     image = tmp_path / "target.png"
     Image.new("RGB", (32, 32), "white").save(image)
-    rows = [{image_column: str(image), code_column: "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n",
-             "id": f"mimic-{i}", "type": "line", "instruction": "Redraw this chart."} for i in range(3)]
+    rows = [{"Task": "chart2code", "ExampleID": f"line_{i}", "Instruction": "Redraw this chart.",
+             "InputFigure": f"ori_500/line_{i}.pdf", image_column: str(image),
+             "GroundTruthFigure": f"ori_500/line_{i}.pdf", code_column: "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n",
+             "GroundTruthFigurePreview": str(image)} for i in range(3)]
     path = tmp_path / "chartmimic.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows))
     return path
@@ -42,9 +46,24 @@ def _rows(tmp_path, image_column="image", code_column="code"):
 def test_chartmimic_loader_maps_columns_of_a_local_file(tmp_path):
     dataset = load_chartmimic(str(_rows(tmp_path)), split="test")
     row = dataset[0]
-    assert row["task_id"] == "mimic-0" and row["chart_type"] == "line" and "plt.plot" in row["reference_code"]
+    assert row["task_id"] == "line_0" and row["chart_type"] == "line" and "plt.plot" in row["reference_code"]
+    assert row["prompt"][1]["content"][1]["text"] == "Redraw this chart."
     assert row["prompt"][1]["content"][0]["type"] == "image"
     assert isinstance(row["image"], Image.Image) and row["image"].size == (32, 32)
+
+
+def test_chartmimic_loader_reads_program_paths_under_code_root(tmp_path):
+    path = _rows(tmp_path)
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    (tmp_path / "ori_500").mkdir()
+    for row in rows:
+        (tmp_path / "ori_500" / f"{row['ExampleID']}.py").write_text(row["GroundTruthFigureCode"])
+        row["GroundTruthFigureCode"] = f"ori_500/{row['ExampleID']}.py"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    with pytest.raises(ValueError, match="code_root"):
+        load_chartmimic(str(path), split="test")
+    dataset = load_chartmimic(str(path), split="test", code_root=str(tmp_path))
+    assert "plt.plot" in dataset[0]["reference_code"]
 
 
 def test_chartmimic_loader_column_map_and_clear_error(tmp_path):

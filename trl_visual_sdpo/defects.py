@@ -33,9 +33,9 @@ Contrast thresholds, per domain (WCAG 2.x ratios `(L1 + 0.05) / (L2 + 0.05)`):
   pixels under each text's glyphs (`meta["contrast"]`, see `render.chart.measure_text_contrast`), so a label on
   a bar or a heat-map cell is judged against the bar or the cell, never against its own colour.
 
-A text over filled data (a bar, a heat-map cell, a pie wedge) that stays visible against it (measured contrast
->= `LABEL_MIN_CONTRAST`) is a label placed there on purpose, not text covering data; whether it is readable enough
-is `low_contrast`'s verdict, so one weak label is one defect, not two. A render with nothing
+A text on one filled data element (a bar, a heat-map cell, a pie wedge) is a label placed there on purpose, not
+text covering data: whether it is readable against what is under it is `low_contrast`'s verdict, measured on the
+pixels under its glyphs, so one weak label is one defect, not two. A text spanning several bars covers them. A render with nothing
 drawn is `blank`: for charts (`find_defects(..., require_data=True)`) when no data artist is visible, for other
 domains when no element shows text, an image or a painted box.
 """
@@ -65,11 +65,10 @@ MIN_OVERLAP_PX = 4.0
 CHART_MIN_CONTRAST = 3.0
 """The contrast every chart text needs (see the module docstring: charts use the 3:1 large-text/non-text bar)."""
 TEXT_ON_AREA_SHARE = 0.25
-"""A text with at most this share of its box over a filled data element only grazes it."""
-LABEL_MIN_CONTRAST = 1.5
-"""A label inside filled data that reaches this contrast is a visible label (whether it reaches the full threshold
-is `low_contrast`'s verdict); below it the glyphs melt into the data and the text covers it."""
+"""A text spanning several filled data elements covers them when more than this share of its box lies on them."""
 DUPLICATE_IOU = 0.8
+CHART_TEXT_INSET = 0.15
+"""Share of a chart text's height, at top and bottom, that is font padding rather than glyphs."""
 ALIGN_TOLERANCE_PX = 8.0
 SMALL_TEXT_PT = 6.0
 OVERFLOW_TOLERANCE_PX = 2.0
@@ -120,10 +119,11 @@ def _clip(subject: list[tuple[float, float]], clip: Sequence[tuple[float, float]
             return sign * ((bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax)) >= 0
 
         def cross(p, q):
-            dx, dy = q[0] - p[0], q[1] - p[1]
-            denom = (bx - ax) * dy - (by - ay) * dx
-            t = ((ax - p[0]) * dy - (ay - p[1]) * dx) / denom if denom else 0.0
-            return (ax + t * (bx - ax), ay + t * (by - ay))
+            # Where segment p->q meets the clip edge's line: p + s (q - p), s = ((a - p) x e) / ((q - p) x e).
+            rx, ry, ex, ey = q[0] - p[0], q[1] - p[1], bx - ax, by - ay
+            denom = rx * ey - ry * ex
+            s = ((ax - p[0]) * ey - (ay - p[1]) * ex) / denom if denom else 0.0
+            return (p[0] + s * rx, p[1] + s * ry)
 
         points, subject = subject, []
         for p, q in zip(points, [*points[1:], points[0]] if points else []):
@@ -137,11 +137,22 @@ def _clip(subject: list[tuple[float, float]], clip: Sequence[tuple[float, float]
 
 
 def _footprint(element: Element) -> list[tuple[float, float]]:
-    """The element's outline: its rotated rectangle when it has one (`meta["quad"]`), else its box."""
+    """The element's outline: its rotated rectangle when it has one (`meta["quad"]`), else its box. A chart text's
+    outline leaves out the font's empty ascent/descent band (`CHART_TEXT_INSET` of its height on each side): two
+    labels whose line boxes touch there have no glyphs touching."""
+    inset = CHART_TEXT_INSET if element.kind == "text" and "axes" in element.meta else 0.0
     if element.meta.get("quad"):
-        return [tuple(p) for p in element.meta["quad"]]
+        quad = [tuple(p) for p in element.meta["quad"]]
+        if not inset:
+            return quad
+        # Shrink along the short side (the text's height), towards the long centre line.
+        (ax, ay), (bx, by), (cx, cy), (dx, dy) = quad
+        t = inset
+        return [(ax + t * (dx - ax), ay + t * (dy - ay)), (bx + t * (cx - bx), by + t * (cy - by)),
+                (cx + t * (bx - cx), cy + t * (by - cy)), (dx + t * (ax - dx), dy + t * (ay - dy))]
     x0, y0, x1, y1 = element.bbox
-    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    h = inset * (y1 - y0)
+    return [(x0, y0 + h), (x1, y0 + h), (x1, y1 - h), (x0, y1 - h)]
 
 
 def _owner(element: Element) -> str | None:
@@ -199,6 +210,8 @@ def text_overlaps(elements: Sequence[Element]) -> list[Defect]:
             overlap = _polygon_area(_clip(_footprint(a), _footprint(b)))
         elif a.meta.get("rects") or b.meta.get("rects"):  # line boxes (web): lines, not bounding boxes, collide
             overlap = _rects_overlap(a.meta.get("rects") or [a.bbox], b.meta.get("rects") or [b.bbox])
+        elif "axes" in a.meta or "axes" in b.meta:  # chart texts: glyph bands, not font padding
+            overlap = _polygon_area(_clip(_footprint(a), _footprint(b)))
         else:
             overlap = area(box)
         if overlap >= MIN_OVERLAP_PX:
@@ -243,46 +256,80 @@ def _glyph_core(box: BBox) -> BBox:
     return (box[0] + 1, box[1] + inset, box[2] - 1, box[3] - inset)
 
 
+def _length_inside(points: Sequence[Sequence[float]], region: BBox) -> tuple[int, float]:
+    """Points of an evenly sampled line inside `region`, and the length of line they stand for (pixels)."""
+    inside = sum(1 for x, y in points if region[0] <= x <= region[2] and region[1] <= y <= region[3])
+    steps = sorted(abs(x1 - x0) + abs(y1 - y0) for (x0, y0), (x1, y1) in zip(points, points[1:]))
+    spacing = steps[len(steps) // 2] if steps else 0.0
+    return inside, inside * spacing
+
+
+MIN_LINE_UNDER_TEXT_PX = 4.0
+"""A line runs through a text when at least this much of its length lies inside the text's glyph core."""
+SPANNED_AREAS = 3
+"""A text crossed by the edges of at least this many filled data elements spans them (a note across bars), rather
+than labelling one (a label inside overlapping translucent fills is inside each of them, crossed by none)."""
+
+
 def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
     """Text drawn over data, and legends covering data.
 
-    Lines and markers (`meta["points"]`) are covered where a legend box or a text's glyphs hide some of their
-    points; a text on exactly one marker is that marker's label (a graph's node name). On filled data (bars,
-    cells, wedges: area elements) a text is a label placed there on purpose unless its glyphs melt into what is
-    under them (measured contrast below `LABEL_MIN_CONTRAST`); a legend covers any data under its box."""
+    Lines (`meta["points"]` sampled along them) are covered where they run through a text's glyphs
+    (`MIN_LINE_UNDER_TEXT_PX`) or under a legend box; markers where a legend or a text hides one, except a text
+    placed on a single marker, which labels it (a graph's node name; the edges meeting there end under the marker).
+    On filled data (bars, cells, wedges) a text is a label placed on purpose unless it spans several of them:
+    whether a label is readable there is `low_contrast`'s verdict (measured on the pixels under its glyphs), so one
+    weak label is one defect. A legend covers any data under its box."""
     data = [e for e in elements if e.meta.get("data")]
     covers = [e for e in elements if e.kind == "legend" or
               (e.kind == "text" and e.meta.get("role") in ("annotation", "text", "title", "label") and e.text)]
-    defects = []
+    markers = [e for e in data if e.kind == "collection" and e.meta.get("points") and not e.meta.get("along")]
+    defects, seen = [], []
     for cover in covers:
-        region = _glyph_core(cover.bbox) if cover.kind == "text" else cover.bbox
+        if any(_duplicates(cover, other, intersection(cover.bbox, other.bbox)) for other in seen):
+            continue  # the same label drawn twice shows once
+        seen.append(cover)
+        text = cover.kind == "text"
+        region = _glyph_core(cover.bbox) if text else cover.bbox
+        on_marker = text and any(_length_inside(m.meta["points"], region)[0] == 1 for m in markers)
+        found = []
+        areas = []
         for item in data:  # across axes too: a twin axes' label can sit on the other axes' bars
             if not _same_frame(cover, item) or item.id in (cover.meta.get("container"), *cover.meta.get(
                     "ancestors", ())):
                 continue
-            if area(intersection(cover.bbox, item.bbox)) <= 0 and not item.meta.get("points"):
-                continue
             points = item.meta.get("points")
-            if cover.kind == "text" and not points:
+            if not points and area(intersection(cover.bbox, item.bbox)) <= 0:
+                continue
+            if text and not points:
                 share = _area_under(cover.bbox, item) / max(area(cover.bbox), 1e-9)
-                if share <= TEXT_ON_AREA_SHARE or _readable(cover, LABEL_MIN_CONTRAST):
+                if 0.02 < share < 0.9:  # the area's edge crosses the text (inside all of it: a label on it)
+                    areas.append((item, share))
+                continue
+            if points:
+                if on_marker:
                     continue
-            elif points:
-                inside = sum(1 for x, y in points if region[0] <= x <= region[2] and region[1] <= y <= region[3])
-                if cover.kind == "text" and inside == 1 and item.kind == "collection":
-                    continue  # a text on one marker labels it
+                inside, length = _length_inside(points, region)
+                marker_like = item.kind == "collection" and not item.meta.get("along")
                 share = inside / len(points)
-                if share <= 0.02:
+                if text and not marker_like:
+                    if length < MIN_LINE_UNDER_TEXT_PX:
+                        continue
+                elif inside == 0 or (not text and share <= 0.02 and not marker_like):
                     continue
             else:
                 share = _covers_data(cover.bbox, item)
                 if share <= 0.02 or _area_under(cover.bbox, item) < MIN_OVERLAP_PX:
                     continue
+            found.append((item, share))
+        if len(areas) >= SPANNED_AREAS and sum(share for _, share in areas) > TEXT_ON_AREA_SHARE:
+            found.append(max(areas, key=lambda pair: pair[1]))
+        for item, share in found:
             what = "The legend" if cover.kind == "legend" else f"Text {_label(cover)}"
             box = intersection(cover.bbox, item.bbox)
             if area(box) <= 0:  # a flat line: the region is the cover's own box
                 box = cover.bbox
-            defects.append(Defect(DATA_OVERLAP, box, min(1.0, share), [cover.id, item.id],
+            defects.append(Defect(DATA_OVERLAP, box, min(1.0, max(share, 0.05)), [cover.id, item.id],
                                   f"{what} covers data ({item.kind} drawn under it)."))
     return defects
 
@@ -305,6 +352,8 @@ def clipped_or_outside(elements: Sequence[Element], size: tuple[int, int]) -> li
         if element.meta.get("paints") is False:  # an invisible box off the canvas hides nothing a person sees
             continue
         share = _outside_share(element.bbox, size)
+        if element.kind == "text" and reported.intersection(element.meta.get("ancestors", ())):
+            continue  # a text of a legend already reported off the canvas is part of that one defect
         if share > 0.01 and element.kind != "text":
             if reported.intersection(element.meta.get("ancestors", ())):  # the box it sits in is already reported
                 continue

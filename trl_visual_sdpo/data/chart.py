@@ -227,10 +227,36 @@ def load_chart_tasks(split: str = "train", n: int | None = None) -> Dataset:
                                "prompt": _prompt(t["instruction"])} for t in rows])
 
 
-CHARTMIMIC_COLUMNS = {"image": "image", "reference_code": "code", "instruction": "instruction",
-                      "task_id": "id", "chart_type": "type"}
-"""Our column -> the dataset's column. The defaults follow ChartMimic's Direct Mimic rows (target image, the
-program that drew it, an instruction); pass `column_map` when a mirror names them differently."""
+CHARTMIMIC_COLUMNS = {"image": "InputFigurePreview", "reference_code": "GroundTruthFigureCode",
+                      "instruction": "Instruction", "task_id": "ExampleID", "chart_type": "Type"}
+"""Our column -> the dataset's column, following the ChartMimic Hub dataset (`ChartMimic/ChartMimic`, config
+`chartmimic`, split `test`; its columns as read by public code that loads it: `Task`, `ExampleID`, `Instruction`,
+`InputFigure`, `InputFigurePreview` (image), `GroundTruthFigure`, `GroundTruthFigureCode`,
+`GroundTruthFigurePreview` (image)). The Hub has no chart-type column: without one the type is read off the
+example id (`bar_12` -> `bar`). Pass `column_map` when a mirror names them differently."""
+
+def _type_from_id(task_id: str) -> str:
+    """ChartMimic example ids are `<type>_<n>` (possibly under a folder): `ori_500/bar_12` -> `bar`."""
+    stem = task_id.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".py")
+    kind, _, number = stem.rpartition("_")
+    return kind if kind and number.isdigit() else "unknown"
+
+
+def _reference_program(value: str, code_root: str | None, column: str) -> str:
+    """The program itself, reading it from `code_root` when the column holds a path to it."""
+    from pathlib import Path
+
+    looks_like_path = "\n" not in value and value.strip().endswith(".py")
+    if not looks_like_path:
+        return value
+    if code_root is None:
+        raise ValueError(f"Column {column!r} holds a path ({value.strip()!r}), not a program: pass "
+                         "code_root=<folder the paths are relative to> (the unpacked ChartMimic dataset).")
+    path = Path(code_root) / value.strip()
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} (from column {column!r}) does not exist: check code_root={code_root!r}.")
+    return path.read_text()
+
 
 MIMIC_INSTRUCTION = ("Write a matplotlib program that reproduces the chart in the image as closely as possible. "
                      "Make every label readable.")
@@ -241,12 +267,15 @@ def load_chartmimic(
     split: str = "test",
     column_map: dict[str, str] | None = None,
     streaming: bool = False,
+    code_root: str | None = None,
     **load_kwargs,
 ) -> Dataset:
     """ChartMimic (or any dataset shaped like it) from the Hub or local files, in the embedded tasks' schema.
 
     `dataset_id` is a Hub id, a local dataset directory, or a local `.json`/`.jsonl`/`.parquet`/`.csv` file.
-    The image becomes the `image` column that TRL turns into an image part of the prompt.
+    The image becomes the `image` column that TRL turns into an image part of the prompt. Where the code column
+    holds paths to the programs (ChartMimic's release files name `ori_500/bar_1.py`-style paths), `code_root` is the
+    folder they are relative to (the unpacked dataset archive).
     """
     dataset = load_rows(dataset_id, split, streaming, **load_kwargs)
     available = list(dataset.column_names or [])
@@ -255,9 +284,10 @@ def load_chartmimic(
 
     def convert(row, index):
         instruction = row.get(columns["instruction"]) or MIMIC_INSTRUCTION
+        task_id = str(row.get(columns["task_id"], index))
+        code = _reference_program(row[columns["reference_code"]], code_root, columns["reference_code"])
         return {"prompt": _prompt(instruction, image=row[columns["image"]]), "image": row[columns["image"]],
-                "reference_code": row[columns["reference_code"]],
-                "task_id": str(row.get(columns["task_id"], index)),
-                "chart_type": str(row.get(columns["chart_type"], "unknown"))}
+                "reference_code": code, "task_id": task_id,
+                "chart_type": str(row.get(columns["chart_type"]) or _type_from_id(task_id))}
 
     return dataset.map(convert, with_indices=True, remove_columns=available)

@@ -36,15 +36,26 @@ MAX_POINTS_PER_LINE = 200
 
 class _Propagation(threading.local):
     active = False  # inside a stale setter: parents marked stale by propagation are not credited
-    calls = 0  # depth of traced plotting calls
+    calls = 0  # depth of traced plotting calls (chart types)
+    colors = 0  # depth of traced colour-making calls
 
 
 _PROPAGATING = _Propagation()
 _CALLS: list[str] = []
-PLOTTING_CALLS = ("plot", "bar", "barh", "scatter", "pie", "hist", "hist2d", "fill_between", "fill_betweenx",
-                  "errorbar", "boxplot", "violinplot", "imshow", "pcolormesh", "contour", "contourf", "stackplot",
-                  "step", "stem", "hexbin", "quiver", "axhline", "axvline", "bar_label", "table")
-"""Axes methods whose calls ChartMimic-style chart-type scoring compares."""
+_COLORED: dict[str, tuple[str, object]] = {}  # "call--first colour" -> (call, the artist whose final colour counts)
+PLOTTING_CALLS = ("bar", "barh", "plot", "axhline", "axvline", "axvspan", "axhspan", "hlines", "vlines", "errorbar",
+                  "boxplot", "violinplot", "violin", "hist", "fill_between", "fill_betweenx", "scatter", "quiver",
+                  "pie", "fill", "imshow", "pcolor", "contour", "contourf", "broken_barh", "tripcolor")
+"""Axes methods whose top-level calls ChartMimic's chart-type evaluator counts (its
+`chart_type_evaluator_prefix.py`); with `PLOTTING_CALLS_3D` (named `3d.<method>`), `plot` on polar axes (named
+`polar.plot`) and every `Ellipse`/`Circle` made outside them (named `ellipse`)."""
+PLOTTING_CALLS_3D = ("scatter", "plot", "plot_surface", "bar3d", "bar", "add_collection3d")
+COLOR_CALLS = ("bar", "scatter", "axhline", "axvline", "_fill_between_x_or_y", "pie", "axvspan", "axhspan", "hlines",
+               "vlines", "boxplot", "violinplot", "hist", "quiver", "imshow", "pcolor", "contour", "contourf", "fill",
+               "broken_barh", "tripcolor")
+"""Axes methods whose drawn colours ChartMimic's colour evaluator reads (`color_evaluator_prefix.py`), with every
+line the plotting machinery makes (`_make_line`), `plot` on polar axes and the 3D calls; colours are grouped by the
+call that drew them and read at the end of the program."""
 
 # --------------------------------------------------------------------------------------- in the sandboxed child
 
@@ -89,17 +100,37 @@ def _install_tracer() -> None:
     Artist._tvs_traced = True
 
     from matplotlib.axes import Axes
+    from matplotlib.axes._base import _process_plot_var_args
+    from matplotlib.patches import Circle, Ellipse
+    from matplotlib.projections.polar import PolarAxes
+    from mpl_toolkits.mplot3d import Axes3D
 
+    # Chart types first, colours around them: the two keep separate nesting counts, as ChartMimic's two
+    # evaluators do (each patches matplotlib in its own run).
     for name in PLOTTING_CALLS:
         if hasattr(Axes, name):
             setattr(Axes, name, _record_call(getattr(Axes, name), name))
+    for name in PLOTTING_CALLS_3D:
+        setattr(Axes3D, name, _record_call(getattr(Axes3D, name), f"3d.{name}"))
+    for cls in (Ellipse, Circle):
+        cls.__init__ = _record_colors(_record_call(cls.__init__, "ellipse"), "ellipse")
+    for name in COLOR_CALLS:
+        if hasattr(Axes, name):
+            setattr(Axes, name, _record_colors(getattr(Axes, name), name))
+    PolarAxes.plot = _record_colors(Axes.plot, "polar.plot")
+    for name in PLOTTING_CALLS_3D:
+        setattr(Axes3D, name, _record_colors(getattr(Axes3D, name), f"3d.{name}"))
+    maker = "_make_line" if hasattr(_process_plot_var_args, "_make_line") else "_makeline"
+    setattr(_process_plot_var_args, maker, _record_colors(getattr(_process_plot_var_args, maker), "line"))
 
 
 def _record_call(method, name):
     def traced(self, *args, **kwargs):
         # Only top-level calls count: `hist` calling `bar` internally is one `hist`.
         if _PROPAGATING.calls == 0 and _program_lines():
-            _CALLS.append(name)
+            from matplotlib.projections.polar import PolarAxes
+
+            _CALLS.append("polar.plot" if name == "plot" and isinstance(self, PolarAxes) else name)
         _PROPAGATING.calls += 1
         try:
             return method(self, *args, **kwargs)
@@ -107,6 +138,103 @@ def _record_call(method, name):
             _PROPAGATING.calls -= 1
 
     return traced
+
+
+def _colored_artists(name: str, result, args, kwargs) -> list[tuple[object, str | None]]:
+    """(artist, fixed colour) pairs a colour-making call drew, as ChartMimic's colour evaluator reads them: a
+    colormap's name where one is used, else the artist whose final colour counts."""
+    cmap = kwargs.get("cmap")
+    cmap_name = (cmap if isinstance(cmap, str) else getattr(cmap, "name", None)) if cmap is not None else None
+    base = name.split(".")[-1]
+    if base in ("imshow", "pcolor", "contour", "contourf", "tripcolor"):
+        return [(None, result.get_cmap().name)]
+    if base in ("scatter", "plot_surface") and cmap_name:
+        return [(None, cmap_name)]
+    if base == "line":
+        return [(result[0], None)]
+    if base in ("bar", "hist") and name != "3d.bar":
+        patches = result[2] if base == "hist" else result
+        flat = [p for group in patches for p in (group if hasattr(group, "__iter__") else [group])] \
+            if base == "hist" else list(patches)
+        return [(p, None) for p in flat]
+    if base == "pie":
+        return [(w, None) for w in result[0]]
+    if base == "boxplot":
+        return [(b, None) for b in result["boxes"] if b.__class__.__name__ == "PathPatch"]
+    if base == "violinplot":
+        return [(b, None) for b in result["bodies"]]
+    if base == "plot" or name == "3d.bar":
+        return [(line, None) for line in result]
+    if base == "fill":
+        return [(patch, None) for patch in result]
+    if base == "ellipse":
+        return [(args[0], None)]
+    return [(result, None)]
+
+
+def _final_colors(artist, name: str) -> list[str]:
+    """The colours an artist shows at the end of the program, in ChartMimic's choice per call."""
+    from matplotlib.colors import to_hex
+
+    base = name.split(".")[-1]
+    try:
+        if base in ("line", "plot", "axhline", "axvline") and name != "3d.bar":
+            return [to_hex(artist.get_color())]
+        if base in ("hlines", "vlines"):
+            return [to_hex(c) for c in artist.get_edgecolors()]
+        if base in ("quiver", "broken_barh", "add_collection3d") or name == "3d.scatter":
+            return [to_hex(c) for c in artist.get_facecolors()]
+        if base in ("_fill_between_x_or_y", "violinplot", "scatter", "bar3d", "plot_surface"):
+            faces = artist.get_facecolor()
+            return [to_hex(faces[0])] if len(faces) else []
+        if base == "bar" and name != "3d.bar":
+            return [to_hex(getattr(artist, "_original_facecolor", artist.get_facecolor()))]
+        return [to_hex(artist.get_facecolor())]
+    except (ValueError, TypeError, AttributeError, IndexError):
+        return []
+
+
+def _record_colors(method, name):
+    def traced(*args, **kwargs):
+        if _PROPAGATING.colors:
+            return method(*args, **kwargs)
+        _PROPAGATING.colors += 1
+        try:
+            result = method(*args, **kwargs)
+        finally:
+            _PROPAGATING.colors -= 1
+        if name == "ellipse" and type(args[0]).__name__ not in ("Ellipse", "Circle"):
+            return result
+        if not _program_lines():
+            return result
+        try:
+            for artist, fixed in _colored_artists(name, result, args, kwargs):
+                # Like ChartMimic, one artist per call and first colour (a later bar of the same colour replaces it).
+                first = fixed or next(iter(_final_colors(artist, name)), None)
+                if first is not None:
+                    _COLORED[f"{name}--{first}"] = (name, fixed if fixed else artist)
+        except (TypeError, ValueError, AttributeError, IndexError, KeyError):
+            pass
+        return result
+
+    return traced
+
+
+def chartmimic_trace(fig) -> dict:
+    """What ChartMimic's low-level evaluators compare, read at the end of the program: the drawn texts (tick
+    labels left out, one entry per line of a multi-line text), each axes' grid cell, the top-level plotting
+    calls, and the drawn colours as `call--#rrggbb` (or `call--colormap`) strings, each once."""
+    layout = []
+    for ax in fig.get_axes():
+        spec = ax.get_subplotspec()
+        if spec is not None:
+            rows, cols = spec.get_gridspec().get_geometry()
+            layout.append([rows, cols, spec.rowspan.start, spec.rowspan.stop - 1, spec.colspan.start,
+                           spec.colspan.stop - 1])
+    colors = set()
+    for name, what in _COLORED.values():
+        colors.update(f"{name}--{c}" for c in ([what] if isinstance(what, str) else _final_colors(what, name)))
+    return {"layout": layout, "types": list(_CALLS), "colors": sorted(colors)}
 
 
 def _hex(color) -> str | None:
@@ -136,8 +264,11 @@ def _kind_and_role(artist, axes_list) -> tuple[str, str | None]:
         for ax in axes_list:
             if artist in (ax.title, ax._left_title, ax._right_title):
                 return "text", "title"
-            if artist in (ax.xaxis.label, ax.yaxis.label):
+            axes_3d = [ax.zaxis] if hasattr(ax, "zaxis") else []
+            if artist in [a.label for a in (ax.xaxis, ax.yaxis, *axes_3d)]:
                 return "text", "label"
+            if artist in [a.offsetText for a in (ax.xaxis, ax.yaxis)]:
+                return "text", "tick"  # the axis' scale ("1e6"): tick furniture
         return "text", "annotation" if artist.axes is not None else "text"
     if isinstance(artist, Legend):
         return "legend", None
@@ -309,7 +440,9 @@ def _elements(fig, renderer, generation: int, artists: list | None = None) -> li
     for legend in [*fig.legends, *(ax.get_legend() for ax in axes_list)]:
         for text in ([*legend.get_texts(), legend.get_title()] if legend is not None else []):
             text._tvs_in_legend = True
+            text._tvs_legend = legend
     elements = []
+    element_of: dict[int, str] = {}  # id(artist) -> element id, for legends
     axis_of = {}
     for artist, parent in _walk(fig):
         if isinstance(artist, Axis):
@@ -345,11 +478,14 @@ def _elements(fig, renderer, generation: int, artists: list | None = None) -> li
         if kind in ("axes", "legend", "text") and (extent.width <= 0 or extent.height <= 0):
             continue  # zero size: nothing to see
         lines = set(getattr(artist, "_tvs_lines", ()))
+        axis = None
         if isinstance(parent, Tick):  # created while drawing: credit whoever set up its axis
             axis = next((a for a in axis_of.values() if parent in a.get_major_ticks() + a.get_minor_ticks()), None)
             lines |= set(getattr(axis, "_tvs_lines", ()))
         ax = artist.axes
         meta = {"axes": axes_list.index(ax) if ax in axes_list else None, "data": id(artist) in data_artists}
+        if axis is not None and axis is getattr(ax, "zaxis", None):
+            meta["axis"] = "z"  # a 3D axes' z tick labels (ChartMimic's text metric keeps them)
         if role:
             meta["role"] = role
         colors = {}
@@ -367,6 +503,7 @@ def _elements(fig, renderer, generation: int, artists: list | None = None) -> li
             xy = artist.get_transform().transform(artist.get_xydata()) if len(artist.get_xydata()) else []
             along = artist.get_linestyle() not in ("None", "none", "", " ")
             meta["points"] = _dense_points(xy, clip, height, along)
+            meta["along"] = along  # points along the line, not markers
         elif kind in ("patch", "collection"):
             face = artist.get_facecolor()
             colors["face"] = _hex(face if kind == "patch" else (face[0] if len(face) else "none"))
@@ -375,10 +512,15 @@ def _elements(fig, renderer, generation: int, artists: list | None = None) -> li
             if isinstance(artist, PathCollection):  # scatter: the markers, not the box around them
                 offsets = artist.get_offset_transform().transform(artist.get_offsets())
                 meta["points"] = _dense_points(offsets, clip, height, along=False)
-            elif isinstance(artist, LineCollection):  # error bars, hlines/vlines: thin strokes
-                segments = [s for s in artist.get_segments() if len(s)]
-                xy = [p for s in segments[:50] for p in artist.get_transform().transform(s)]
-                meta["points"] = _dense_points(xy, clip, height, along=False)
+            elif isinstance(artist, LineCollection):  # error bars, hlines/vlines, graph edges: thin strokes
+                segments = [seg for seg in artist.get_segments() if len(seg) > 1][:50]
+                per = max(4, MAX_POINTS_PER_LINE // max(1, len(segments)))
+                points = []
+                for segment in segments:  # evenly along each segment, the same spacing for all
+                    xy = artist.get_transform().transform(segment)
+                    points += _dense_points(xy, clip, height, along=True)[:: max(1, MAX_POINTS_PER_LINE // per)]
+                meta["points"] = points
+                meta["along"] = True
             else:
                 polygons = _polygons(artist, kind, height)
                 if polygons:
@@ -397,6 +539,10 @@ def _elements(fig, renderer, generation: int, artists: list | None = None) -> li
                                 text=text, colors={k: v for k, v in colors.items() if v},
                                 font_size=meta["font_pt"] * fig.dpi / 72 if kind == "text" else None,
                                 lines=sorted(lines), meta=meta))
+        element_of[id(artist)] = elements[-1].id
+        legend = getattr(artist, "_tvs_legend", None) if kind == "text" else None
+        if legend is not None and id(legend) in element_of:  # a legend's text is part of the legend
+            elements[-1].meta["ancestors"] = [element_of[id(legend)]]
         if artists is not None:
             artists.append(artist)
     return elements
@@ -508,6 +654,7 @@ def render_chart_job(payload: dict) -> dict:
     _install_tracer()
     _install_draw_capture()
     _CALLS.clear()
+    _COLORED.clear()
     _SAVED.clear()
     plt.close("all")
     code = payload["code"]
@@ -537,9 +684,13 @@ def render_chart_job(payload: dict) -> dict:
         return {"ok": False, "error": "The program produced no figure: call plt.figure() or plt.subplots() and "
                                       "draw something."}
     # The figure the program saved is its picture (an empty `plt.figure()` made before `plt.subplots()` is not).
-    saved = [f for f in _SAVED if f.number in numbers]
+    from matplotlib._pylab_helpers import Gcf
+
+    open_figures = [manager.canvas.figure for manager in Gcf.get_all_fig_managers()]
+    saved = [f for f in _SAVED if any(f is o for o in open_figures)]  # a closed one's number can be reused
     fig = saved[0] if saved else plt.figure(numbers[0])
     _SAVED.clear()
+    trace = chartmimic_trace(fig)  # colours as the program left them, before anything here draws
     fig.set_dpi(payload.get("dpi", 100))
     _CAPTURE.generation += 1
     generation = _CAPTURE.generation
@@ -568,7 +719,8 @@ def render_chart_job(payload: dict) -> dict:
     height, width = image.shape[:2]
     plt.close("all")
     return {"ok": True, "png": png, "size": (width, height),
-            "elements": [e.__dict__ for e in elements], "figures": len(numbers), "calls": list(_CALLS)}
+            "elements": [e.__dict__ for e in elements], "figures": len(numbers), "calls": list(_CALLS),
+            "chartmimic": trace}
 
 
 def _shifted(box, offset):
@@ -600,7 +752,8 @@ def _to_result(code: str, value: dict | None, error: str | None, seconds: float)
     defects = find_defects(elements, size, require_data=True)  # empty axes: a blank chart
     return RenderResult(ok=True, image_png=value["png"], size=size, elements=elements, defects=defects,
                         rubric=rubric_scores(True, defects), seconds=seconds, code=code,
-                        meta={"figures": value["figures"], "calls": value["calls"]})
+                        meta={"figures": value["figures"], "calls": value["calls"],
+                              "chartmimic": value.get("chartmimic", {})})
 
 
 class ChartRenderer:

@@ -1,0 +1,98 @@
+"""Agreement of our ChartMimic low-level metrics with ChartMimic's official evaluators, per axis.
+
+    python benchmarks/chart_metric_agreement.py
+
+The official numbers are a fixture (`tests/fixtures/chartmimic_official.json`): ChartMimic's own evaluation code
+(`chart2code/utils/evaluator/` text, layout, chart-type and colour evaluators, github.com/ChartMimic/ChartMimic)
+run, in its pinned environment (matplotlib 3.8.4, numpy 1.26), on (prediction, reference) pairs of real ChartMimic
+programs: the prediction is the ChartEdit target of the same chart (`dataset/edit_500/X.py`, an edited variant:
+other data, texts, colours or chart types), the reference the original (`dataset/ori_500/X.py`). Their code is not
+part of this repository; the fixture records what it computed, with both programs.
+
+Here both programs are rendered by `ChartRenderer` and scored by `trl_visual_sdpo.metrics.chartmimic`; per axis
+the Pearson correlation and the mean absolute difference to the official numbers go into
+`benchmarks/results/metric_agreement.json` under "chart" (other domains' keys in that file are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+FIXTURE = ROOT.parent / "tests" / "fixtures" / "chartmimic_official.json"
+RESULTS = ROOT / "results" / "metric_agreement.json"
+AXES = ("text", "layout", "type", "color")
+TARGET_PEARSON, TARGET_MAD = 0.95, 0.03
+
+
+def pearson(xs: list[float], ys: list[float]) -> float | None:
+    """Pearson correlation, None when either side is constant (undefined)."""
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sx = math.sqrt(sum((x - mx) ** 2 for x in xs))
+    sy = math.sqrt(sum((y - my) ** 2 for y in ys))
+    if sx == 0 or sy == 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / (sx * sy)
+
+
+def agreement(ours: list[dict], official: list[dict]) -> dict:
+    out = {}
+    for axis in AXES:
+        xs, ys = [o[axis] for o in ours], [o[axis] for o in official]
+        r = pearson(xs, ys)
+        mad = sum(abs(x - y) for x, y in zip(xs, ys)) / len(xs)
+        out[axis] = {"pearson": None if r is None else round(r, 4), "mad": round(mad, 4),
+                     "meets_target": r is not None and r >= TARGET_PEARSON and mad <= TARGET_MAD}
+    return out
+
+
+def score_pairs(pairs: list[dict]) -> list[dict]:
+    from trl_visual_sdpo.metrics.chartmimic import chartmimic_scores
+    from trl_visual_sdpo.render.chart import ChartRenderer
+    from trl_visual_sdpo.sandbox import SandboxConfig
+
+    renderer = ChartRenderer(SandboxConfig(timeout_s=60, cpu_seconds=60))
+    try:
+        codes = [c for p in pairs for c in (p["prediction"], p["reference"])]
+        results = renderer.render_batch(codes)
+    finally:
+        renderer.close()
+    scores = []
+    for i, pair in enumerate(pairs):
+        predicted, reference = results[2 * i], results[2 * i + 1]
+        if not reference.ok:
+            raise RuntimeError(f"Reference {pair['id']} does not render here: {reference.error}")
+        scores.append({k: round(v, 4) for k, v in chartmimic_scores(predicted, reference).items()})
+    return scores
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    fixture = json.loads(FIXTURE.read_text())
+    pairs = fixture["pairs"]
+    ours = score_pairs(pairs)
+    official = [p["official"] for p in pairs]
+    summary = agreement(ours, official)
+    for axis, v in summary.items():
+        print(f"{axis:7s} pearson {v['pearson']}  mad {v['mad']}  target met: {v['meets_target']}")
+    report = json.loads(args.output.read_text()) if args.output.exists() else {}
+    report["chart"] = {
+        "benchmark": "ChartMimic low-level metrics (text, layout, type, colour F1)",
+        "official": fixture["evaluator"], "pairs": len(pairs), "axes": summary,
+        "targets": {"pearson": TARGET_PEARSON, "mad": TARGET_MAD},
+        "notes": fixture.get("notes", ""),
+        "per_pair": [{"id": p["id"], "official": p["official"], "ours": o} for p, o in zip(pairs, ours)],
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=1) + "\n")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
