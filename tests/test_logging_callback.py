@@ -2,6 +2,8 @@ import html
 import io
 import json
 import re
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -120,22 +122,24 @@ def test_wandb_gets_a_table_with_images_and_html_heat_maps(tmp_path, tiny_text, 
 
 
 def test_trackio_table_carries_the_heat_map_as_an_image(tmp_path, tiny_text):
-    # trackio is not installed here (it pins Pillow < 13): a stand-in with its API records the table trackio gets.
-    def media(kind):
-        return lambda value, caption=None, **kwargs: SimpleNamespace(kind=kind, value=value, caption=caption)
+    import trackio  # the `trackers` extra (in `dev`)
+    import trackio.utils
 
-    fake = SimpleNamespace(Image=media("image"), Html=media("html"),
-                           Table=lambda columns, data: SimpleNamespace(columns=columns, data=data))
+    media = Path(trackio.utils.MEDIA_DIR) / "visual-sdpo-test"  # a local run: nothing leaves the machine
     trainer = _trainer(tmp_path, tiny_text, log_renders_steps=0)
     trainer.model.train()
     trainer.current_gradient_accumulation_steps = 1
     trainer._generate_and_score_completions([trainer.train_dataset[i] for i in range(4)])
     rows = step_rows(trainer.last_step_renders, 8, scale=1.0 + trainer.args.credit_alpha)
-    table = tracker_table(fake, rows, html_cells=False)
-    assert table.columns == TABLE_COLUMNS and len(table.data) == 4
-    cells = [dict(zip(TABLE_COLUMNS, row)) for row in table.data]
-    assert all(cell["credit"].kind == "image" and isinstance(cell["credit"].value, Image.Image) for cell in cells)
-    assert cells[0]["render"].kind == "image" and cells[2]["render"] is None and cells[3]["render"] is None
+    table = tracker_table(trackio, rows, html_cells=False)
+    cells = table.data  # trackio keeps a table as one dict per row
+    assert len(cells) == 4 and list(cells[0]) == TABLE_COLUMNS
+    assert all(isinstance(cell["credit"], trackio.Image) for cell in cells)  # trackio tables show images, not HTML
+    assert isinstance(cells[0]["render"], trackio.Image) and cells[2]["render"] is None and cells[3]["render"] is None
     assert cells[0]["rubric"] == "executable 1.00, text_overlap 0.50"
     assert "RuntimeError: division by zero" in cells[2]["error"] and cells[0]["error"] == ""
-    assert tracker_table(fake, rows, html_cells=True).data[0][-1].kind == "html"
+    trackio.init(project="visual-sdpo-test", name="renders")
+    trackio.log({TABLE_KEY: table})
+    trackio.finish()
+    assert list(media.rglob("*.png"))  # the run stored the pictures
+    shutil.rmtree(media, ignore_errors=True)

@@ -14,8 +14,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from huggingface_hub import ModelCard, ModelCardData
-from trl import GRPOConfig
+from huggingface_hub import EvalResult, ModelCard, ModelCardData
+from trl import GRPOConfig, GRPOTrainer
 
 MODEL_CARD_TEMPLATE = Path(__file__).resolve().parent / "templates" / "model_card.md"
 """The template shipped in the package; pass `template_path=` to use another."""
@@ -61,11 +61,55 @@ def evaluation_table(metrics: dict | None) -> str:
     return (f"{n} held-out tasks.\n\n" if n else "") + _markdown_table(("Metric", "Before", "After"), rows)
 
 
-def _quickstart(hub_model_id: str, base_model: str | None, is_adapter: bool) -> str:
-    if is_adapter:
-        return (f'from peft import AutoPeftModelForCausalLM\n\n'
-                f'model = AutoPeftModelForCausalLM.from_pretrained("{hub_model_id}")')
-    return f'from transformers import pipeline\n\ngenerator = pipeline("text-generation", model="{hub_model_id}")'
+QUICKSTART_REQUESTS = {
+    "chart": "Write a matplotlib program that draws a bar chart of monthly sales with readable labels.",
+    "web": "Write one HTML page with inline CSS: a pricing section with three plans side by side.",
+    "slide": "Write a python-pptx program that builds a title slide and a two-column comparison slide.",
+}
+
+
+def _quickstart(hub_model_id: str, domain: str, is_adapter: bool, vision: bool) -> str:
+    """How to generate with the model, like TRL's card (`pipeline` with chat messages); adapters load through peft."""
+    request = QUICKSTART_REQUESTS.get(domain, f"Write a {domain} program.")
+    task = "image-text-to-text" if vision else "text-generation"
+    lines = [] if not is_adapter else [
+        "# The adapter is merged on load (needs `pip install peft`).",
+    ]
+    content = (f'[{{"type": "text", "text": "{request}"}}]' if vision else f'"{request}"')
+    return "\n".join([
+        "from transformers import pipeline",
+        "",
+        *lines,
+        f'generator = pipeline("{task}", model="{hub_model_id}", device_map="auto")',
+        f'messages = [{{"role": "user", "content": {content}}}]',
+        "output = generator(messages, max_new_tokens=1024, return_full_text=False)[0]",
+        'print(output["generated_text"])  # the program; render it with `trl-visual-sdpo render ' + domain + ' FILE`',
+    ])
+
+
+def eval_results(metrics: dict | None, dataset_name: str | None, domain: str) -> list[EvalResult] | None:
+    """The held-out scores after training as `model-index` results, so the Hub shows them on the model page."""
+    if not metrics or "held_out_after" not in metrics:
+        return None
+    after = metrics["held_out_after"]
+    dataset = dataset_name or f"embedded {domain} tasks"
+    return [EvalResult(task_type="text-generation", dataset_type=dataset.replace(" ", "-"), dataset_name=dataset,
+                       metric_type=key, metric_name=label, metric_value=round(float(after[key]), 4))
+            for key, label in EVALUATION_ROWS if key in after]
+
+
+def _paper(trainer_class) -> dict:
+    """TRL's own record of a method's paper (title, id, BibTeX), so the card cites it as TRL does."""
+    return getattr(trainer_class, "_paper", {})
+
+
+def _sdpo_paper() -> dict:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # trl.experimental warns on import; the citation is all we read
+        from trl.experimental.sdpo import SDPOTrainer
+    return _paper(SDPOTrainer)
 
 
 def build_model_card(
@@ -78,35 +122,61 @@ def build_model_card(
     dataset_name: str | None = None,
     tags: list[str] | None = None,
     template_path: str | Path = MODEL_CARD_TEMPLATE,
+    wandb_url: str | None = None,
+    trackio_url: str | None = None,
+    comet_url: str | None = None,
+    vision: bool = False,
+    base_model_note: str | None = None,
 ) -> ModelCard:
-    """A model card for the run saved in `output_dir` (adapter or full model, plus the recipe's outputs)."""
+    """A model card for the run saved in `output_dir` (adapter or full model, plus the recipe's outputs): what TRL's
+    card holds (tracker badges, tags, a usage snippet, framework versions, citations of TRL and the methods) plus the
+    held-out evaluation as a table and as `model-index` results, the before/after renders and the Visual-SDPO
+    settings."""
     output_dir = Path(output_dir)
     metrics_file = output_dir / "metrics.json"
     metrics = json.loads(metrics_file.read_text()) if metrics_file.exists() else None
     is_adapter = (output_dir / "adapter_config.json").exists()
+    on_hub = bool(dataset_name and "/" in dataset_name and not Path(dataset_name).exists())
     card_data = ModelCardData(
         base_model=base_model,
-        datasets=[dataset_name] if dataset_name and "/" in dataset_name else None,
+        datasets=[dataset_name] if on_hub else None,
         library_name="peft" if is_adapter else "transformers",
+        license="apache-2.0",
         model_name=model_name,
-        tags=sorted({"trl", "visual-sdpo", domain, *(tags or [])}),
+        pipeline_tag="image-text-to-text" if vision else "text-generation",
+        tags=sorted({"generated_from_trainer", "trl", "grpo", "sdpo", "visual-sdpo", domain, *(tags or [])}),
+        eval_results=eval_results(metrics, dataset_name, domain),
     )
     settings = visual_sdpo_settings(args)
+    grpo, sdpo = _paper(GRPOTrainer), _sdpo_paper()
     return ModelCard.from_template(
         card_data,
         template_path=str(template_path),
         model_name=model_name,
         base_model=base_model,
         base_model_url=f"https://huggingface.co/{base_model}" if base_model else "#",
+        base_model_note=base_model_note,
         domain=domain,
         domain_description=DOMAIN_DESCRIPTIONS.get(domain, f"{domain} programs"),
         dataset_name=dataset_name,
-        quickstart=_quickstart(hub_model_id or model_name, base_model, is_adapter),
+        dataset_url=f"https://huggingface.co/datasets/{dataset_name}" if on_hub else None,
+        quickstart=_quickstart(hub_model_id or model_name, domain, is_adapter, vision),
         evaluation_table=evaluation_table(metrics),
         renders_image="before_after.png" if (output_dir / "before_after.png").exists() else None,
         settings_table=_markdown_table(("Setting", "Value"), [(f"`{k}`", f"`{v}`") for k, v in settings.items()]),
+        wandb_url=wandb_url,
+        trackio_url=trackio_url,
+        comet_url=comet_url,
+        grpo_title=grpo.get("title"),
+        grpo_id=grpo.get("id"),
+        grpo_citation=grpo.get("citation"),
+        sdpo_title=sdpo.get("title"),
+        sdpo_id=sdpo.get("id"),
+        sdpo_citation=sdpo.get("citation"),
         package_version=version("trl-visual-sdpo"),
         trl_version=version("trl"),
         transformers_version=version("transformers"),
         pytorch_version=version("torch"),
+        datasets_version=version("datasets"),
+        tokenizers_version=version("tokenizers"),
     )

