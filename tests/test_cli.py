@@ -1,6 +1,8 @@
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from test_chartmimic import REFERENCE
 
@@ -62,3 +64,21 @@ def test_eval_a_model_and_its_adapter_writes_json_and_html_reports(tmp_path):
         # self-contained: the reference renders are inlined, nothing is fetched
         assert page.count("data:image/png;base64,") >= 2 and "http" not in page.split("<body>")[1]
     assert cli("eval", "chart", "--model", path, "--pred", "x.py", cwd=tmp_path).returncode == 2
+
+
+def test_a_third_party_renderer_registers_through_an_entry_point(tmp_path):
+    """A package that declares `[project.entry-points."trl_visual_sdpo.renderers"] box = ...` is a domain of the CLI."""
+    package = tmp_path / "site"
+    package.mkdir()
+    (package / "box_domain.py").write_text((Path(__file__).parent / "toy_renderer.py").read_text())
+    info = package / "box_domain-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: box-domain\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[trl_visual_sdpo.renderers]\nbox = box_domain:BoxRenderer\n")
+    (tmp_path / "boxes.py").write_text('box("title", 0, 0, 100, 20)\nbox("label", 50, 10, 150, 30)\n')
+    done = subprocess.run([sys.executable, "-m", "trl_visual_sdpo.cli", "render", "box", "boxes.py", "--json"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(package)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["ok"] and [d["kind"] for d in result["defects"]] == ["text_overlap"]

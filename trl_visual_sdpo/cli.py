@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from trl_visual_sdpo import __version__
-from trl_visual_sdpo.render import RENDERERS, load_renderer
+from trl_visual_sdpo.render import RENDERERS, available_renderers, load_renderer
 
 TRAIN_EPILOG = """Every other flag goes to the recipe, which parses TRL's way: all of GRPOConfig and VisualSDPOConfig
 (e.g. --max_steps, --learning_rate, --num_generations, --credit_alpha, --report_to), TRL's ModelConfig
@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "accelerate config (default: accelerate's own default).")
     train.set_defaults(run=_train)
     render = commands.add_parser("render", help="Render one program in the sandbox and report elements and defects.")
-    render.add_argument("domain", choices=sorted(RENDERERS))
+    render.add_argument("domain", choices=sorted(available_renderers()))
     render.add_argument("program", help="Path of the program (or page) to render.")
     render.add_argument("--json", action="store_true", help="Print the RenderResult as JSON.")
     render.add_argument("--out", help="Directory to write render.png and result.json into.")
