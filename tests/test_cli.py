@@ -64,6 +64,15 @@ def test_eval_a_model_and_its_adapter_writes_json_and_html_reports(tmp_path):
         # self-contained: the reference renders are inlined, nothing is fetched
         assert page.count("data:image/png;base64,") >= 2 and "http" not in page.split("<body>")[1]
     assert cli("eval", "chart", "--model", path, "--pred", "x.py", cwd=tmp_path).returncode == 2
+    # sampled, several per task: pass@k beside the means, with TRL's model loading flags
+    done = cli("eval", "chart", "--model", model.config.name_or_path, "--n", "2", "--max-new-tokens", "8",
+               "--num_samples", "3", "--dtype", "float32", "--attn_implementation", "eager", "--out",
+               str(tmp_path / "sampled"), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads(done.stdout)
+    assert summary["n"] == 6 and 0.0 <= summary["pass@3/exec"] <= 1.0 and "pass@3/flawless" in summary
+    report = json.loads((tmp_path / "sampled" / "report.json").read_text())
+    assert report["num_samples"] == 3 and report["temperature"] == 1.0 and report["device"] == "cpu"
 
 
 def test_a_third_party_renderer_registers_through_an_entry_point(tmp_path):

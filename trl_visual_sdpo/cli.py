@@ -112,7 +112,13 @@ def _eval_model(args) -> int:
     from trl_visual_sdpo.models import is_vision_language, load_policy
     from trl_visual_sdpo.report import write_report
 
-    model, processing_class = load_policy(args.model)
+    if args.num_samples > 1 and args.temperature is None:
+        args.temperature = 1.0  # several samples per task only make sense sampled
+    model_kwargs = {"dtype": args.dtype, "attn_implementation": args.attn_implementation,
+                    "trust_remote_code": args.trust_remote_code}
+    # TRL's model loading: on a GPU machine the model goes to the GPU (device_map="auto"), on a CPU one it stays.
+    model, processing_class = load_policy(args.model, revision=args.revision,
+                                          **{k: v for k, v in model_kwargs.items() if v is not None})
     renderer = load_renderer(args.domain)
     try:
         # Like recipes/web.py: a vision-language policy sees the embedded pages' screenshots.
@@ -120,11 +126,13 @@ def _eval_model(args) -> int:
         tasks = load_tasks(args.domain, args.dataset, split=args.split, n=args.n,
                            **({"with_images": True, "renderer": renderer} if shows_pages else {}))
         summary, evaluations = evaluate_policy(model, processing_class, renderer, tasks, args.max_new_tokens,
-                                               args.batch_size, description=f"Generating for {len(tasks)} tasks")
+                                               args.batch_size, description=f"Generating for {len(tasks)} tasks",
+                                               temperature=args.temperature, samples_per_task=args.num_samples)
     finally:
         renderer.close()
     meta = {"model": args.model, "domain": args.domain, "dataset": args.dataset or f"embedded {args.domain} tasks",
-            "split": args.split}
+            "split": args.split, "num_samples": args.num_samples, "temperature": args.temperature,
+            "device": str(model.device)}
     json_path, html_path = write_report(args.out, summary, evaluations, meta)
     _print(summary, args.json)
     if not args.json:
@@ -165,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--n", type=int, help="Evaluate at most this many tasks.")
     evaluate.add_argument("--max-new-tokens", type=int, default=512, help="Completion budget per task.")
     evaluate.add_argument("--batch-size", type=int, default=8, help="Prompts per generate call.")
+    evaluate.add_argument("--num_samples", "--num-samples", type=int, default=1,
+                          help="Sampled completions per task; above 1 the summary adds pass@k (default: 1, greedy).")
+    evaluate.add_argument("--temperature", type=float, help="Sampling temperature (default: greedy; 1.0 when "
+                          "--num_samples > 1).")
+    evaluate.add_argument("--dtype", help="Model dtype: auto, bfloat16, float16 or float32 (default: auto).")
+    evaluate.add_argument("--attn_implementation", help="Attention implementation, e.g. sdpa or flash_attention_2.")
+    evaluate.add_argument("--revision", help="Model revision on the Hub.")
+    evaluate.add_argument("--trust_remote_code", action="store_true", help="Allow the model's own code from the Hub.")
     evaluate.add_argument("--out", default="eval-report", help="Directory for report.json and report.html.")
     evaluate.add_argument("--json", action="store_true", help="Print the scores as JSON.")
     evaluate.set_defaults(run=_eval)

@@ -65,10 +65,31 @@ def generate_completions(
     return completions
 
 
-def render_completions(renderer: Renderer, completions: Sequence[str]) -> list[RenderResult]:
-    """Extract each completion's program and render them all (in parallel where the renderer allows)."""
+def render_completions(
+    renderer: Renderer, completions: Sequence[str], description: str | None = None, chunk_size: int = 16
+) -> list[RenderResult]:
+    """Extract each completion's program and render them all (in parallel where the renderer allows); with a
+    `description`, a progress bar advances chunk by chunk."""
     languages = tuple(getattr(renderer, "code_languages", ()))
-    return renderer.render_batch([extract_code(c, languages)[0] for c in completions])
+    codes = [extract_code(c, languages)[0] for c in completions]
+    if description is None:
+        return renderer.render_batch(codes)
+    results: list[RenderResult] = []
+    with Progress(transient=True) as progress:
+        task = progress.add_task(description, total=len(codes))
+        for start in range(0, len(codes), chunk_size):
+            results += renderer.render_batch(codes[start : start + chunk_size])
+            progress.advance(task, len(codes[start : start + chunk_size]))
+    return results
+
+
+def pass_at_k(results: Sequence[RenderResult], k: int) -> dict[str, float]:
+    """Over tasks of `k` consecutive samples each: the share with at least one sample that runs (`pass@k/exec`) and
+    with at least one that renders with no defect (`pass@k/flawless`)."""
+    groups = [results[i : i + k] for i in range(0, len(results), k)]
+    n = max(len(groups), 1)
+    return {f"pass@{k}/exec": sum(any(r.ok for r in g) for g in groups) / n,
+            f"pass@{k}/flawless": sum(any(r.ok and not r.defects for r in g) for g in groups) / n}
 
 
 def summarize_renders(results: Sequence[RenderResult]) -> dict[str, float]:
@@ -134,7 +155,7 @@ def evaluate_policy(
     prompts = [prompt for prompt in prompts for _ in range(samples_per_task)]
     completions = generate_completions(model, processing_class, prompts, max_new_tokens, batch_size, description,
                                        temperature)
-    results = render_completions(renderer, completions)
+    results = render_completions(renderer, completions, description="Rendering")
     references = renderer.render_batch(list(tasks["reference_code"])) if "reference_code" in columns else []
     references = [reference for reference in references for _ in range(samples_per_task)]
     metric, headline = domain_metric(renderer.domain)
@@ -147,6 +168,8 @@ def evaluate_policy(
         )
     ]
     summary = summarize_renders(results)
+    if samples_per_task > 1:
+        summary.update(pass_at_k(results, samples_per_task))
     if references:
         n = max(len(evaluations), 1)
         summary["reference_similarity"] = sum(e.scores[headline] for e in evaluations) / n
