@@ -33,10 +33,10 @@ DUPLICATE_SIMILARITY = 0.7
 def chart_trace(result: RenderResult) -> dict:
     """The facts the metrics compare, from a successful chart render."""
     trace = result.meta.get("chartmimic") or {}
-    # ChartMimic removes x and y ticks before logging drawn texts; a 3D axes' z tick labels stay.
-    texts = [line for e in result.elements if e.kind == "text" and e.text and (e.meta.get("role") != "tick" or
-                                                                            e.meta.get("axis") == "z")
-             for line in e.text.split("\n") if line.strip()]
+    texts = trace.get("texts")
+    if texts is None:  # a render recorded without the trace: its text elements, x and y ticks left out
+        texts = [line for e in result.elements if e.kind == "text" and e.text and (
+            e.meta.get("role") != "tick" or e.meta.get("axis") == "z") for line in e.text.split("\n") if line]
     return {
         "texts": texts,
         "layout": [tuple(cell) for cell in trace.get("layout", [])],

@@ -237,6 +237,28 @@ def chartmimic_trace(fig) -> dict:
     return {"layout": layout, "types": list(_CALLS), "colors": sorted(colors)}
 
 
+def drawn_texts(fig, generation: int) -> list[str]:
+    """The lines of text the draw numbered `generation` put on the figure, x and y tick labels (and the axis
+    offset text) left out, as ChartMimic's text evaluator logs them (it clears x and y ticks; 3D z ticks stay)."""
+    from matplotlib.axis import Tick
+    from matplotlib.text import Text
+
+    axes_list = fig.get_axes()
+    lines = []
+    for artist, parent in _walk(fig):
+        drawn = getattr(artist, "_tvs_drawn", None) if isinstance(artist, Text) else None
+        if drawn is None or drawn[0] != generation:
+            continue
+        if isinstance(parent, Tick):
+            zaxes = [getattr(ax, "zaxis", None) for ax in axes_list]
+            if not any(z is not None and any(t is parent for t in z.majorTicks) for z in zaxes):
+                continue
+        elif _kind_and_role(artist, axes_list)[1] == "tick":
+            continue
+        lines += [line for line in artist.get_text().split("\n") if line]
+    return lines
+
+
 def _hex(color) -> str | None:
     from matplotlib.colors import to_hex
 
@@ -479,12 +501,14 @@ def _elements(fig, renderer, generation: int, artists: list | None = None) -> li
             continue  # zero size: nothing to see
         lines = set(getattr(artist, "_tvs_lines", ()))
         axis = None
-        if isinstance(parent, Tick):  # created while drawing: credit whoever set up its axis
-            axis = next((a for a in axis_of.values() if parent in a.get_major_ticks() + a.get_minor_ticks()), None)
-            lines |= set(getattr(axis, "_tvs_lines", ()))
         ax = artist.axes
+        if isinstance(parent, Tick):  # created while drawing: credit whoever set up its axis
+            axes_of_tick = [getattr(ax, name, None) for name in ("xaxis", "yaxis", "zaxis")] if ax else []
+            axis = next((a for a in [*axes_of_tick, *axis_of.values()] if a is not None and (
+                any(t is parent for t in a.majorTicks) or any(t is parent for t in a.minorTicks))), None)
+            lines |= set(getattr(axis, "_tvs_lines", ()))
         meta = {"axes": axes_list.index(ax) if ax in axes_list else None, "data": id(artist) in data_artists}
-        if axis is not None and axis is getattr(ax, "zaxis", None):
+        if axis is not None and axis is getattr(axis.axes, "zaxis", None):
             meta["axis"] = "z"  # a 3D axes' z tick labels (ChartMimic's text metric keeps them)
         if role:
             meta["role"] = role
@@ -701,6 +725,7 @@ def render_chart_job(payload: dict) -> dict:
     renderer = fig.canvas.get_renderer()
     artists: list = []
     elements = _elements(fig, renderer, generation, artists)
+    trace["texts"] = drawn_texts(fig, generation)
     tight = _tight_box(fig, renderer)
     png, image = _png_array(fig, tight)
     offset = (0.0, 0.0)
