@@ -180,9 +180,9 @@ def test_a_dead_worker_is_replaced_and_the_job_retried(sandbox):
     with Sandbox(SandboxConfig(**{**sandbox.config.__dict__, "num_workers": 1})) as single:
         assert run(single, "echo", value=1).ok  # warm: the worker is up before the job starts
         result = {}
-        thread = threading.Thread(target=lambda: result.setdefault("outcome", run(single, "nap", seconds=3)))
+        thread = threading.Thread(target=lambda: result.setdefault("outcome", run(single, "nap", seconds=1.5)))
         thread.start()
-        time.sleep(1.0)
+        time.sleep(0.7)
         single._workers[0].close()  # kill the worker's whole tree mid-job: a failure of ours, not of the program
         thread.join()
         assert result["outcome"].ok and not result["outcome"].infra
