@@ -26,10 +26,19 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
+import msgspec
+
 from trl_visual_sdpo.defects import find_defects
-from trl_visual_sdpo.render.base import Element, RenderResult
+from trl_visual_sdpo.isolation import FrameError, decode, encode, validate
+from trl_visual_sdpo.render.base import Element, RenderResult, check_png
 from trl_visual_sdpo.rubric import rubric_scores
-from trl_visual_sdpo.sandbox import PROGRAM_FILENAME, Sandbox, SandboxConfig, format_program_exception
+from trl_visual_sdpo.sandbox import (
+    PROGRAM_FILENAME,
+    Sandbox,
+    SandboxConfig,
+    SandboxOutcome,
+    format_program_exception,
+)
 
 MAX_POINTS_PER_LINE = 200
 
@@ -768,17 +777,42 @@ def _font_cache_dir() -> str:
     return str(root)
 
 
-def _to_result(code: str, value: dict | None, error: str | None, seconds: float) -> RenderResult:
-    if value is None or not value.get("ok"):
-        message = error or (value or {}).get("error") or "The program failed."
-        return RenderResult.failure(message, code=code, seconds=seconds)
-    elements = [Element(**{**e, "bbox": tuple(e["bbox"])}) for e in value["elements"]]
-    size = tuple(value["size"])
-    defects = find_defects(elements, size, require_data=True)  # empty axes: a blank chart
-    return RenderResult(ok=True, image_png=value["png"], size=size, elements=elements, defects=defects,
-                        rubric=rubric_scores(True, defects), seconds=seconds, code=code,
-                        meta={"figures": value["figures"], "calls": value["calls"],
-                              "chartmimic": value.get("chartmimic", {})})
+class ChartJobValue(msgspec.Struct, forbid_unknown_fields=True):
+    """What `render_chart_job` returns, checked in the trainer: the job runs next to the program, so the program
+    could have written anything in its place."""
+
+    ok: bool
+    error: str | None = None
+    png: bytes | None = None
+    size: tuple[int, int] | None = None
+    elements: list[Element] = []
+    figures: int = 0
+    calls: list[str] = []
+    chartmimic: dict = {}
+
+
+def _to_result(code: str, outcome: SandboxOutcome) -> RenderResult:
+    if outcome.infra:
+        return RenderResult.failure(outcome.error or "The sandbox failed.", code=code, seconds=outcome.seconds,
+                                    infra=True)
+    value: ChartJobValue | None = None
+    if outcome.value is not None:
+        try:
+            value = validate(outcome.value, ChartJobValue)
+        except FrameError as error:
+            return RenderResult.failure(f"The program's render result was rejected ({error}); only the renderer "
+                                        "reports results.", code=code, seconds=outcome.seconds)
+    if value is None or not value.ok:
+        message = outcome.error or (value.error if value else None) or "The program failed."
+        return RenderResult.failure(message, code=code, seconds=outcome.seconds)
+    problem = check_png(value.png, value.size)
+    if problem:
+        return RenderResult.failure(f"The program's render result was rejected: {problem}.", code=code,
+                                    seconds=outcome.seconds)
+    defects = find_defects(value.elements, value.size, require_data=True)  # empty axes: a blank chart
+    return RenderResult(ok=True, image_png=value.png, size=value.size, elements=value.elements, defects=defects,
+                        rubric=rubric_scores(True, defects), seconds=outcome.seconds, code=code,
+                        meta={"figures": value.figures, "calls": value.calls, "chartmimic": value.chartmimic})
 
 
 class ChartRenderer:
@@ -823,7 +857,7 @@ class ChartRenderer:
         if self.in_process:
             return [self._render_in_process(code) for code in codes]
         outcomes = self.sandbox.map(self.target, [self._payload(code) for code in codes])
-        return [_to_result(code, o.value, o.error, o.seconds) for code, o in zip(codes, outcomes)]
+        return [_to_result(code, outcome) for code, outcome in zip(codes, outcomes)]
 
     def _render_in_process(self, code: str) -> RenderResult:
         import time
@@ -836,7 +870,8 @@ class ChartRenderer:
                 value = render_chart_job(self._payload(code))
             finally:
                 os.chdir(cwd)
-        return _to_result(code, value, None, time.perf_counter() - start)
+        value = decode(encode(value))  # the same plain data the sandbox would send back
+        return _to_result(code, SandboxOutcome(True, value, None, time.perf_counter() - start))
 
     def close(self) -> None:
         if self._sandbox is not None:
