@@ -32,8 +32,11 @@ def test_two_step_recipe_writes_its_outputs(tmp_path, domain):
                     "--attn_implementation", "eager", "--dtype", "float32"]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert completed.returncode == 0, completed.stderr[-3000:]
-    for name in ("adapter_model.safetensors", "metrics.json", "curves.png", "before_after.png", "checkpoint-2"):
+    for name in ("adapter_model.safetensors", "metrics.json", "curves.png", "before_after.png", "checkpoint-2",
+                 "README.md"):
         assert (out / name).exists(), name
+    card = (out / "README.md").read_text()
+    assert f"Domain:** `{domain}`" in card and "| Programs that run |" in card and "Cite TRL as" in card
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["held_out_before"]) >= {"exec_rate", "defects_per_render", "reference_similarity"}
     assert any("distill/loss" in entry for entry in metrics["log_history"])

@@ -211,6 +211,8 @@ def _run(script_args, training_args, model_args, train_tasks, eval_tasks, render
         before_after_grid(before_results, after_results, output_dir / "before_after.png",
                           titles=eval_tasks["task_id"])
         print(json.dumps({"held_out_before": before, "held_out_after": after}, indent=2))
+    # The card is written with the run, not only on push: it is the run's summary (README.md in output_dir).
+    trainer.create_model_card(dataset_name=dataset_label)
     if training_args.push_to_hub:
         trainer.push_to_hub(dataset_name=dataset_label)
     return metrics
