@@ -53,12 +53,20 @@ def test_text_cut_by_the_slide_edge_and_a_shape_off_the_slide(renders):
     assert outside.severity == pytest.approx(0.375, abs=0.01)  # 1.5 of its 4 inches lie beyond the right edge
 
 
-def test_text_over_a_picture_is_a_data_overlap(renderer):
+def test_a_caption_on_a_picture_is_judged_by_its_contrast_not_as_covering_it(renderer):
+    """A caption placed on a picture is an annotation inside a data region on purpose (issue 17, item 2): it is not
+    "covering data" when it is readable against the pixels under it, and when it is not, that is one low_contrast
+    defect (measured against the picture), not a data_overlap as well. (This test used to expect a data_overlap
+    for black 20 pt text on #336699, which measures 3.5:1, above the 3:1 large-text bar: readable.)"""
     from slide_decks import PICTURE
 
-    result = renderer.render(deck(PICTURE + 'picture(1, 1, "#336699")\ntext(1.2, 1.5, 2.5, 0.8, "Caption", 20)\n'))
-    found = [d for d in result.defects if d.kind == "data_overlap"]
-    assert len(found) == 1 and "covers data" in found[0].message
+    readable, faint = renderer.render_batch([
+        deck(PICTURE + 'picture(1, 1, "#336699")\ntext(1.2, 1.5, 2.5, 0.8, "Caption", 20)\n'),
+        deck(PICTURE + 'picture(1, 1, "#336699")\ntext(1.2, 1.5, 2.5, 0.8, "Caption", 20, "1A3350")\n')])
+    assert readable.ok and readable.defects == [], [d.message for d in readable.defects]
+    assert [d.kind for d in faint.defects] == ["low_contrast"], [d.message for d in faint.defects]
+    caption = next(e for e in faint.elements if e.kind == "text")
+    assert caption.meta["background"] == "#336699" and "2.1" in faint.defects[0].message
 
 
 def test_overlaps_are_only_checked_within_a_slide():
@@ -82,7 +90,9 @@ def test_light_grey_text_on_a_white_slide_is_low_contrast(renderer):
         'text(0.7, 3.1, 8, 1, "White words on navy", 20, "FFFFFF")\n'))
     found = [d for d in result.defects if d.kind == "low_contrast"]
     assert len(found) == 1 and "Light grey words on white" in found[0].message, [d.message for d in result.defects]
-    grey = next(e for e in result.elements if e.text == "Light grey words on white")
+    # The text elements, not their shapes: a slide shape carries its text too (the deck similarity metric matches
+    # shapes by it) but not the drawn text's colour or background.
+    grey = next(e for e in result.elements if e.kind == "text" and e.text == "Light grey words on white")
     assert grey.meta["background"] == "#ffffff" and grey.colors["color"] == "#eeeeee"
-    navy = next(e for e in result.elements if e.text == "White words on navy")
+    navy = next(e for e in result.elements if e.kind == "text" and e.text == "White words on navy")
     assert navy.meta["background"] == "#1f2a44"
