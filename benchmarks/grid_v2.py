@@ -22,7 +22,7 @@ and `vs_grpo` (difference to GRPO's final held-out reward, paired bootstrap over
 
 CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
 
-    nohup python benchmarks/grid_v2.py > grid_v2.log 2>&1 &
+    nohup python benchmarks/grid_v2.py --torch_threads 1 > grid_v2.log 2>&1 &
     python benchmarks/grid_v2.py --report
 
 Smoke test (minutes): `python benchmarks/grid_v2.py --smoke`.
@@ -203,6 +203,9 @@ def main() -> None:
     parser.add_argument("--trainer_overrides", type=json.loads, default={},
                         help='JSON of extra GRPOConfig fields for every training arm, e.g. \'{"cache_implementation": '
                         '"static"}\' (benchmarks/generation_speed.py says which generation path is fastest).')
+    parser.add_argument("--torch_threads", type=int, default=None,
+                        help="torch.set_num_threads for generation and training (default: torch's). On a CPU shared "
+                        "with other jobs 1 thread is several times faster than 2 (benchmarks/generation_speed.py).")
     parser.add_argument("--smoke", action="store_true",
                         help="A tiny grid (2 steps, 2 tasks x 2 samples, 64 tokens, seed 0) into grid_v2_smoke/.")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
@@ -216,7 +219,12 @@ def main() -> None:
     if args.report:
         print(json.dumps(report(), indent=2))
         return
-    budget = argparse.Namespace(**{k: v for k, v in vars(args).items() if k not in ("arms", "seeds", "report", "smoke")})
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
+    skip = ("arms", "seeds", "report", "smoke", "torch_threads")  # not part of the budget: results do not depend on them
+    budget = argparse.Namespace(**{k: v for k, v in vars(args).items() if k not in skip})
     for seed in args.seeds:  # seed-major, so that every arm has a first seed early
         for arm in args.arms:
             se.run(arm, seed, budget, run_path(arm, seed, budget))
