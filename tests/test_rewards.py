@@ -48,3 +48,22 @@ def test_rewards_work_alone_in_a_plain_grpo_trainer_call():
     finally:
         renderer.close()
     assert reference_similarity_reward.__name__ == "reference_similarity_reward"
+
+
+def test_a_reward_with_neither_render_results_nor_a_renderer_says_what_to_do():
+    import pytest
+
+    with pytest.raises(ValueError, match=r"without `render_results`.*render_rewards\(ChartRenderer\(\)\)"):
+        executability_reward(completions=["```python\nprint(1)\n```"])
+
+
+def test_the_trainer_lends_its_renderer_to_module_level_rewards_without_changing_them():
+    from toy_renderer import BoxRenderer
+
+    from trl_visual_sdpo.rewards import with_renderer
+
+    renderer = BoxRenderer()
+    bound = with_renderer(reference_similarity_reward, renderer)
+    assert bound is not reference_similarity_reward and bound.renderer is renderer
+    assert reference_similarity_reward._renderer is None and bound.__name__ == "reference_similarity_reward"
+    assert with_renderer(ReferenceSimilarity(renderer=renderer), BoxRenderer()).renderer is renderer

@@ -454,3 +454,30 @@ def test_trains_on_a_streamed_dataset(tmp_path, tiny_text):
     trainer.train()
     assert trainer.state.global_step == 2
     assert any("distill/loss" in entry for entry in trainer.state.log_history)
+
+
+# What the logits hand-off (VisualSDPOTrainer._get_per_token_logps_and_entropies) was written against: TRL's private
+# signature. If a TRL upgrade changes it, update the override and this list together.
+TRL_LOGPS_SIGNATURE = [
+    "self", "model", "input_ids", "attention_mask", "logits_to_keep", "batch_size", "compute_entropy",
+    "compute_aux_loss", "pixel_values", "image_grid_thw", "num_images", "pixel_attention_mask", "spatial_shapes",
+    "num_tiles", "image_sizes", "token_type_ids", "mm_token_type_ids", "image_position_ids",
+]
+
+
+def test_the_logits_hand_off_matches_trls_private_signature():
+    import inspect
+
+    from trl_visual_sdpo.trainer import _FORWARD_KEYS
+
+    parameters = list(inspect.signature(GRPOTrainer._get_per_token_logps_and_entropies).parameters)
+    assert parameters == TRL_LOGPS_SIGNATURE, (
+        "TRL changed GRPOTrainer._get_per_token_logps_and_entropies; review VisualSDPOTrainer's override (the "
+        f"logits hand-off) against the new signature: {parameters}")
+    # every multimodal input TRL forwards reaches the student's forward in the shared pass
+    forwarded = set(parameters) - {"self", "model", "input_ids", "attention_mask", "logits_to_keep", "batch_size",
+                                   "compute_entropy", "compute_aux_loss", "num_images", "num_tiles"}
+    assert forwarded <= set(_FORWARD_KEYS), forwarded - set(_FORWARD_KEYS)
+    # TRL's loss calls the hook with keyword arguments only after the four positional ones
+    source = inspect.getsource(GRPOTrainer._compute_loss)
+    assert "self._get_per_token_logps_and_entropies(" in source

@@ -28,8 +28,10 @@ from transformers.integrations import TensorBoardCallback
 
 from trl_visual_sdpo.visualize import RenderRow, render_row, rows_html
 
+from trl_visual_sdpo.step_renders import StepRenders
+
 if TYPE_CHECKING:  # the trainer imports this module
-    from trl_visual_sdpo.trainer import VisualSDPOTrainer, _StepRenders
+    from trl_visual_sdpo.trainer import VisualSDPOTrainer
 
 TABLE_KEY = "visual_sdpo/renders"
 """Name of the table in wandb and trackio."""
@@ -53,7 +55,7 @@ def prompt_text(prompt: Any) -> str:
     return text if len(text) <= _PROMPT_CHARS else text[:_PROMPT_CHARS] + "..."
 
 
-def step_rows(step: "_StepRenders", count: int, scale: float) -> list[RenderRow]:
+def step_rows(step: StepRenders, count: int, scale: float) -> list[RenderRow]:
     """Rows for the first `count` completions of one generation step (whole groups of siblings come together,
     as generations of one prompt are consecutive).
 

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import torch
 from rich.progress import Progress
 
-from trl_visual_sdpo.extract import extract_code
+from trl_visual_sdpo.extract import render_completions
 from trl_visual_sdpo.metrics import domain_metric
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 
@@ -63,24 +63,6 @@ def generate_completions(
     model.train(was_training)
     tokenizer.padding_side = padding_side
     return completions
-
-
-def render_completions(
-    renderer: Renderer, completions: Sequence[str], description: str | None = None, chunk_size: int = 16
-) -> list[RenderResult]:
-    """Extract each completion's program and render them all (in parallel where the renderer allows); with a
-    `description`, a progress bar advances chunk by chunk."""
-    languages = tuple(getattr(renderer, "code_languages", ()))
-    codes = [extract_code(c, languages)[0] for c in completions]
-    if description is None:
-        return renderer.render_batch(codes)
-    results: list[RenderResult] = []
-    with Progress(transient=True) as progress:
-        task = progress.add_task(description, total=len(codes))
-        for start in range(0, len(codes), chunk_size):
-            results += renderer.render_batch(codes[start : start + chunk_size])
-            progress.advance(task, len(codes[start : start + chunk_size]))
-    return results
 
 
 def pass_at_k(results: Sequence[RenderResult], k: int) -> dict[str, float]:

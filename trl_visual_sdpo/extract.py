@@ -1,14 +1,18 @@
-"""Find the program inside a model completion, and where it starts.
+"""Find the program inside a model completion, where it starts, and render completions.
 
 The offset matters: credit weights are placed on completion tokens through character
 offsets, so the code's position inside the completion (after prose, inside a fence) must
-be exact.
+be exact. `render_completions` is the one "extract, then render" step of the trainer, the
+rewards and the evaluation.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    from trl_visual_sdpo.render.base import Renderer, RenderResult
 
 # An opening fence with an optional language tag, the body, and the closing fence (or the end
 # of the text, since generation is often cut off by max_completion_length).
@@ -45,3 +49,27 @@ def extract_code(text: str, languages: tuple[str, ...] = ()) -> tuple[str, int]:
     if blocks:
         return blocks[0].group(2), blocks[0].start(2)
     return text, 0
+
+
+def render_completions(
+    renderer: "Renderer", completions: Sequence[Any], description: str | None = None, chunk_size: int = 16
+) -> list["RenderResult"]:
+    """Extract each completion's program (in the renderer's `code_languages`) and render them all, in parallel where
+    the renderer allows. Each result's `code` is exactly the extracted program, whose lines credit maps back to the
+    completion's characters. With a `description`, a progress bar advances chunk by chunk."""
+    languages = tuple(getattr(renderer, "code_languages", ()))
+    codes = [extract_code(completion_text(c), languages)[0] for c in completions]
+    if description is None:
+        results = renderer.render_batch(codes)
+    else:
+        from rich.progress import Progress
+
+        results = []
+        with Progress(transient=True) as progress:
+            task = progress.add_task(description, total=len(codes))
+            for start in range(0, len(codes), chunk_size):
+                results += renderer.render_batch(codes[start : start + chunk_size])
+                progress.advance(task, len(codes[start : start + chunk_size]))
+    for result, code in zip(results, codes, strict=True):
+        result.code = code
+    return results

@@ -2,7 +2,8 @@
 
 Each is a plain callable with TRL's signature. Inside `VisualSDPOTrainer` it reads the `render_results=` the
 trainer passes (every completion is rendered once per step). In a plain `GRPOTrainer` it renders the completions
-itself, through a lazily built `ChartRenderer` (or the renderer you give it), so each also works alone.
+itself through the renderer it was built with (`render_rewards(ChartRenderer())`); one with neither fails with a
+message saying so.
 
 Prefer several functions with `GRPOConfig.reward_weights` and `multi_objective_aggregation="normalize_then_sum"`
 (each reward normalised within its group before the weighted sum) to a hand-mixed single reward;
@@ -15,10 +16,11 @@ rewarded for what it did not cause (`VisualSDPOTrainer` also keeps it out of its
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from typing import Callable, Sequence
 
-from trl_visual_sdpo.extract import completion_text, extract_code
+from trl_visual_sdpo.extract import render_completions
 from trl_visual_sdpo.metrics import domain_metric
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 
@@ -33,17 +35,17 @@ class RenderReward:
     @property
     def renderer(self) -> Renderer:
         if self._renderer is None:
-            from trl_visual_sdpo.render.chart import ChartRenderer
-
-            self._renderer = ChartRenderer()
+            raise ValueError(
+                f"{self.__name__} was called without `render_results` (so not inside VisualSDPOTrainer) and has no "
+                "renderer to render the completions itself. Use VisualSDPOTrainer(renderer=...), or build the "
+                "rewards with one: `render_rewards(ChartRenderer())`."
+            )
         return self._renderer
 
     def results(self, completions: Sequence, render_results: Sequence[RenderResult] | None) -> list[RenderResult]:
         if render_results is not None:
             return list(render_results)
-        languages = tuple(getattr(self.renderer, "code_languages", ()))
-        codes = [extract_code(completion_text(c), languages)[0] for c in completions]
-        return self.renderer.render_batch(codes)
+        return render_completions(self.renderer, completions)
 
     def score(self, result: RenderResult, index: int, kwargs: dict) -> float:
         raise NotImplementedError
@@ -99,6 +101,18 @@ defect_free_reward = DefectFree("defect_free_reward")
 reference_similarity_reward = ReferenceSimilarity()
 """ChartMimic low-level similarity to the reference chart in [0, 1]; 0 for failed programs. For another domain,
 build `ReferenceSimilarity(renderer=...)` with that domain's renderer."""
+
+
+def with_renderer(reward: Callable, renderer: Renderer) -> Callable:
+    """`reward` itself, or for a `RenderReward` built without a renderer (the module-level ones) a copy that renders
+    with `renderer`; the shared module-level object is never changed."""
+    if isinstance(reward, RenderReward) and reward._renderer is None:
+        bound = copy.copy(reward)
+        bound._renderer = renderer
+        if isinstance(bound, ReferenceSimilarity):
+            bound._references = {}  # references render per renderer
+        return bound
+    return reward
 
 
 def render_rewards(renderer: Renderer | None = None) -> list[RenderReward]:

@@ -9,6 +9,13 @@ Three GRPOTrainer hooks are extended, each calling `super()`:
   the same model (same weights, same adapter) reading the longer prompt, under `no_grad`. The student runs one
   forward for both terms: `_get_per_token_logps_and_entropies` hands TRL log-probs read off the logits it keeps.
 
+The logits hand-off: `_compute_loss` sets a marker, then calls TRL's `_compute_loss`, which calls
+`_get_per_token_logps_and_entropies(model, input_ids, attention_mask, logits_to_keep, compute_entropy=...,
+compute_aux_loss=..., <multimodal keyword arguments>)` once for the student. The override computes the student's
+completion logits itself, keeps them for the distillation term and returns TRL's `(log-probs, entropies, aux_loss)`
+triple. This depends on TRL's private signature; `tests/test_trainer.py` pins it, so a TRL upgrade that changes it
+fails that test instead of silently computing the student twice or dropping the multimodal inputs.
+
 Around training: `train(resume_from_checkpoint=True)` skips half-written checkpoints, and `create_model_card`
 writes the card of `templates/model_card.md` that TRL's `push_to_hub` uploads. With `log_renders_steps > 0`,
 `trl_visual_sdpo.callbacks.RenderTableCallback` logs the last generation's renders, defects and credit as a table.
@@ -18,7 +25,6 @@ from __future__ import annotations
 
 import inspect
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +42,13 @@ from trl_visual_sdpo.callbacks import RenderTableCallback
 from trl_visual_sdpo.checkpoints import last_complete_checkpoint
 from trl_visual_sdpo.config import VisualSDPOConfig
 from trl_visual_sdpo.credit import credited_line_layers, token_char_spans, token_weights
-from trl_visual_sdpo.extract import completion_text, extract_code
+from trl_visual_sdpo.extract import completion_text, extract_code, render_completions
 from trl_visual_sdpo.feedback import build_teacher_prompt
 from trl_visual_sdpo.hub import build_model_card
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
 from trl_visual_sdpo.render.base import ATTRIBUTION_RUNTIME, Renderer, RenderResult
+from trl_visual_sdpo.rewards import with_renderer
+from trl_visual_sdpo.step_renders import StepRenders
 from trl_visual_sdpo.teacher import setup_teacher
 
 ATTRIBUTION_LAYERS = (ATTRIBUTION_RUNTIME, ATTRIBUTION_STATIC, ATTRIBUTION_MODEL)
@@ -50,22 +58,6 @@ _MULTIMODAL_KEYS = ("pixel_values", "image_grid_thw", "pixel_attention_mask", "i
 _PER_TOKEN_MULTIMODAL_KEYS = ("token_type_ids", "mm_token_type_ids")
 _FORWARD_KEYS = (*_MULTIMODAL_KEYS, *_PER_TOKEN_MULTIMODAL_KEYS, "spatial_shapes")
 _SHARE = object()  # marks "keep the student's logits from the next forward" while TRL computes its loss
-
-
-@dataclass
-class _StepRenders:
-    """What the reward hook rendered, kept until the batch is assembled (one generation step)."""
-
-    prompts: list
-    texts: list[str]
-    code_offsets: list[int]
-    results: list[RenderResult]
-    completion_ids: list[list[int]]
-    rewards: list[float] | None = None
-    """Weighted sum of the reward functions per completion (local to this process)."""
-    token_spans: list[list[tuple[int, int]]] = field(default_factory=list)
-    token_weights: list[list[float]] = field(default_factory=list)
-    """Per completion, each token's characters and distillation weight (empty when no credit was computed)."""
 
 
 class VisualSDPOTrainer(GRPOTrainer):
@@ -129,6 +121,11 @@ class VisualSDPOTrainer(GRPOTrainer):
                 "VisualSDPOTrainer needs `renderer=`, a domain renderer with a `render_batch(codes)` method, e.g. "
                 "`from trl_visual_sdpo.render.chart import ChartRenderer; renderer=ChartRenderer()`."
             )
+        # Render rewards built without a renderer (the module-level ones) render references with the trainer's.
+        if isinstance(reward_funcs, list):
+            reward_funcs = [with_renderer(f, renderer) for f in reward_funcs]
+        elif reward_funcs is not None:
+            reward_funcs = with_renderer(reward_funcs, renderer)
         super().__init__(
             model=model,
             reward_funcs=reward_funcs,
@@ -151,8 +148,8 @@ class VisualSDPOTrainer(GRPOTrainer):
                 "teacher cannot see pictures. Use feedback_channels=['rubric'] or a vision-language model."
             )
         self.renderer = renderer
-        self._step_renders: _StepRenders | None = None
-        self.last_step_renders: _StepRenders | None = None
+        self._step_renders: StepRenders | None = None
+        self.last_step_renders: StepRenders | None = None
         if args.log_renders_steps > 0:
             self.add_callback(RenderTableCallback(self))
         unwrapped = self.accelerator.unwrap_model(self.model)
@@ -222,16 +219,13 @@ class VisualSDPOTrainer(GRPOTrainer):
     def _calculate_rewards(self, inputs, prompts, completions, completion_ids_list):
         texts = [completion_text(c) for c in completions]
         languages = tuple(getattr(self.renderer, "code_languages", ()))
-        extracted = [extract_code(text, languages) for text in texts]
-        results = self.renderer.render_batch([code for code, _ in extracted])
-        for result, (code, _) in zip(results, extracted, strict=True):
-            result.code = code  # credit maps lines of exactly this string back to completion characters
+        results = render_completions(self.renderer, texts)
+        offsets = [extract_code(text, languages)[1] for text in texts]
+        for result in results:
             if self.args.attribution_fallback != "off" and result.ok:
                 ask = self._ask_policy if self.args.attribution_fallback == "model" else None
                 attribute_missing_lines(result, ask)
-        self._step_renders = _StepRenders(
-            prompts, texts, [offset for _, offset in extracted], results, [list(ids) for ids in completion_ids_list]
-        )
+        self._step_renders = StepRenders(prompts, texts, offsets, results, [list(ids) for ids in completion_ids_list])
         self._log_render_stats(results)
         # Reward functions receive every dataset column as a keyword argument, so the results travel as one.
         inputs = [{**example, "render_results": result} for example, result in zip(inputs, results, strict=True)]
@@ -316,7 +310,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         self._metrics[mode][f"teacher/{self.args.teacher_model_kind}"].append(1.0)
         return output
 
-    def _credit_weights(self, step: _StepRenders, width: int, completion_mask: torch.Tensor) -> torch.Tensor:
+    def _credit_weights(self, step: StepRenders, width: int, completion_mask: torch.Tensor) -> torch.Tensor:
         """`(B, C)` distillation weights `1 + alpha * credit` of the completion tokens; logs credit statistics."""
         device = completion_mask.device
         weights = torch.ones(len(step.results), width, device=device)
@@ -343,7 +337,7 @@ class VisualSDPOTrainer(GRPOTrainer):
             self._metrics[mode][f"credit/layer_{layer}_frac"].append((count / layer_counts.sum().clamp(min=1)).item())
         return weights
 
-    def _pick_demonstrations(self, step: _StepRenders) -> list[RenderResult | None]:
+    def _pick_demonstrations(self, step: StepRenders) -> list[RenderResult | None]:
         """Per rollout, the best other rollout of its group if it is at least as good, per `args.demonstrations`.
 
         Groups are the `num_generations` consecutive completions of one prompt; a group split across processes
