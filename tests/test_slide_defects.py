@@ -96,3 +96,36 @@ def test_light_grey_text_on_a_white_slide_is_low_contrast(renderer):
     assert grey.meta["background"] == "#ffffff" and grey.colors["color"] == "#eeeeee"
     navy = next(e for e in result.elements if e.kind == "text" and e.text == "White words on navy")
     assert navy.meta["background"] == "#1f2a44"
+
+
+def test_invisible_text_boxes_show_only_their_text(renderer):
+    """A text box draws nothing (no fill, no outline): off the slide only its cut text is seen (one clipped_text,
+    no out_of_canvas, and no overflow for the part past the slide's edge); its empty right edge lines up with
+    nothing; a filled shape off the slide still lies outside it."""
+    off_slide, ragged, filled = renderer.render_batch([
+        deck('box = text(7.6, 6.2, 4, 0.8, "Questions? Write to the team", 18)\nbox.text_frame.word_wrap = False\n'),
+        # right edges 5 px apart, text starts 1 inch apart: an indent, nothing out of line
+        deck('text(0.5, 1.0, 4.0, 1, "Short left words", 20)\ntext(1.5, 2.5, 3.05, 1, "Indented words", 20)\n'),
+        DEFECTIVE["out_of_canvas"]])
+    assert [d.kind for d in off_slide.defects] == ["clipped_text"], [d.message for d in off_slide.defects]
+    assert ragged.defects == [], [d.message for d in ragged.defects]
+    assert [d.kind for d in filled.defects] == ["out_of_canvas"], [d.message for d in filled.defects]
+    box = next(e for e in off_slide.elements if e.kind == "shape")
+    assert box.meta["paints"] is False and next(e for e in filled.elements if e.kind == "shape").meta["paints"]
+
+
+def test_a_footnote_inside_a_chart_frame_is_measured(renderer):
+    """The chart's legend entry "2024" lies under a footnote ending in "2024": the footnote's own line is its text
+    (its words are claimed once, longest line first), so its #EEEEEE colour is measured, not the legend's black."""
+    result = renderer.render(deck(
+        "from pptx.chart.data import CategoryChartData\nfrom pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION\n"
+        "data = CategoryChartData()\ndata.categories = ['Q1', 'Q2']\ndata.add_series('2023', [3, 4])\n"
+        "data.add_series('2024', [5, 2])\n"
+        "chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.5), Inches(9), "
+        "Inches(5.5), data).chart\nchart.has_legend = True\nchart.legend.position = XL_LEGEND_POSITION.BOTTOM\n"
+        "chart.legend.include_in_layout = False\n"
+        'text(0.5, 6.7, 7, 0.5, "Source: internal survey, 2024", 14, "EEEEEE")\n'))
+    note = next(e for e in result.elements if e.kind == "text" and e.text.startswith("Source"))
+    assert note.colors["color"] == "#eeeeee" and note.meta["measured"]
+    found = [d for d in result.defects if d.kind == "low_contrast"]
+    assert len(found) == 1 and note.id in found[0].element_ids, [d.message for d in result.defects]

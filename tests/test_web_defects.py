@@ -1,5 +1,5 @@
 """Web defects through the shared checks: each is found on a page built to have it, and not on the same page with
-the one change that fixes it. Low contrast is axe-core's verdict."""
+the one change that fixes it. Low contrast is axe-core's verdict, or the screenshot's where axe-core cannot judge."""
 
 import pytest
 
@@ -77,6 +77,33 @@ def test_low_contrast_is_axe_cores_measurement(renders):
     assert text.meta["contrast"]["ratio"] == pytest.approx(1.67, abs=0.05)  # #c8c8c8 on white, as axe reports it
     assert text.colors == {"color": "#c8c8c8", "background": "#ffffff"}
     assert "contrast" not in next(e for e in fixed.elements if e.text == "Hard to read grey text").meta
+
+
+def test_texts_axe_core_cannot_judge_are_measured_on_the_pixels_under_their_glyphs():
+    """axe-core leaves text on a gradient or a background image "incomplete": those are measured on a screenshot
+    taken with every glyph hidden, so pale text on a light gradient is found and white text on a dark one is not
+    (both used to pass unmeasured)."""
+    pages = [
+        '<div style="background:linear-gradient(90deg,#f4f4f4,#fff);padding:20px">\n'
+        '<p style="color:#d0d0d0">Faint words on a gradient</p></div>',
+        '<div style="background:linear-gradient(90deg,#123,#345);padding:20px">\n'
+        '<p style="color:#fff">White words on a dark gradient</p></div>',
+        # gradient text (`background-clip: text`): its glyphs show the background, not its transparent colour
+        '<h1 style="background:linear-gradient(90deg,#c00,#00c);-webkit-background-clip:text;'
+        'background-clip:text;color:transparent">Gradient heading</h1>',
+    ]
+    web = WebRenderer()
+    try:
+        faint, white, gradient_text = web.render_batch([STYLE + page for page in pages])
+    finally:
+        web.close()
+    found = [d for d in faint.defects if d.kind == LOW_CONTRAST]
+    assert len(found) == 1 and "Faint words on a gradient" in found[0].message, [d.message for d in faint.defects]
+    text = next(e for e in faint.elements if e.kind == "text")
+    assert text.meta["contrast"]["source"] == "pixels" and text.meta["contrast"]["ratio"] == pytest.approx(1.4, abs=0.1)
+    assert found[0].element_ids == [text.id] and any(line == 3 for line in text.lines)
+    assert white.defects == [] and gradient_text.defects == [], [d.message for d in white.defects + gradient_text.defects]
+    assert next(e for e in white.elements if e.kind == "text").meta["contrast"]["ratio"] > 12
 
 
 def test_clipped_and_overflowing_text_name_their_container(renders):

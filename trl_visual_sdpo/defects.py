@@ -20,8 +20,10 @@ Input: `Element`s with boxes in image pixels (top-left origin) and the canvas si
   box covers space its lines do not); `meta["extent"]`: its whole extent when `bbox` is only the part left visible
   by clipping; `meta["ellipsis"]`: it is cut on purpose (`text-overflow: ellipsis`);
 - boxes: `meta["paints"]` False: the box draws nothing itself (no background, border or image), so its edges are
-  invisible: it is not reported off the canvas, misaligned or overflowed; `meta["align"]` False: not a block a
-  layout lines up; `meta["scrolls"]`: a scroll container (what sticks out is reached by scrolling).
+  invisible: it is not reported off the canvas, misaligned or overflowed (except `meta["text_frame"]`: a slide
+  text box, whose size bounds its text in any editor, so text past it overflows); `meta["align"]` False: not a
+  block a layout lines up; `meta["align_edges"]`: which of its "start", "centre", "end" edges can be seen
+  and lined up (an invisible text box: where its text starts); `meta["scrolls"]`: a scroll container (what sticks out is reached by scrolling).
 - data: `meta["points"]`: image points along a line or at scatter markers (covered where a text hides them);
   `meta["polygons"]`: outlines of a filled area that is not its own box (pie wedges, fill_between bodies).
 
@@ -44,7 +46,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import combinations
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from trl_visual_sdpo.render.base import (
     BLANK,
@@ -60,6 +62,9 @@ from trl_visual_sdpo.render.base import (
     Defect,
     Element,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MIN_OVERLAP_PX = 4.0
 CHART_MIN_CONTRAST = 3.0
@@ -99,6 +104,108 @@ def contrast_ratio(foreground: str, background: str) -> float:
     """WCAG 2.x contrast ratio `(L1 + 0.05) / (L2 + 0.05)`, from 1 (same colour) to 21 (black on white)."""
     lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+def required_contrast(font_pt: float, bold: bool = False) -> float:
+    """The WCAG 2.x AA ratio a web or slide text needs: 3:1 for large text (>= 18 pt, or >= 14 pt bold), else 4.5:1."""
+    return 3.0 if font_pt >= 18 or (font_pt >= 14 and bold) else 4.5
+
+
+BACKGROUND_RING_PX = 3
+"""Width of the band just outside a text line's box where its background is sampled when the render cannot be
+redrawn without its glyphs (slides: LibreOffice draws each deck once)."""
+GLYPH_DIFFERENCE = 8
+"""A pixel belongs to a glyph when a channel differs by more than this between a render and the same render with
+the text hidden (#EEEEEE text on white differs by 17)."""
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG 2.x relative luminance of (n, 3) sRGB values in 0..255."""
+    import numpy as np
+
+    channels = np.asarray(rgb, dtype=np.float64) / 255.0
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def dominant_color(pixels: np.ndarray) -> str | None:
+    """The most frequent colour `#rrggbb` of an (n, 3) uint8 array, or None for no pixels."""
+    import numpy as np
+
+    pixels = np.asarray(pixels, dtype=np.uint8).reshape(-1, 3)
+    if pixels.size == 0:
+        return None
+    packed = (pixels[:, 0].astype(np.int64) << 16) | (pixels[:, 1].astype(np.int64) << 8) | pixels[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    value = int(values[np.argmax(counts)])
+    return "#%02x%02x%02x" % ((value >> 16) & 255, (value >> 8) & 255, value & 255)
+
+
+def _pixel_box(box: BBox, height: int, width: int) -> tuple[int, int, int, int]:
+    import math
+
+    return (max(0, int(math.floor(box[0]))), max(0, int(math.floor(box[1]))),
+            min(width, int(math.ceil(box[2]))), min(height, int(math.ceil(box[3]))))
+
+
+def pixels_around(image: np.ndarray, box: BBox, ring: int = BACKGROUND_RING_PX) -> np.ndarray:
+    """The (n, 3) pixels of an (h, w, 3) render in a band `ring` px wide just outside `box`, where a text line's
+    own glyphs are not. (Sampling inside the box and skipping colours near the text's own missed light text on a
+    light background: #EEEEEE text on white was "drawn on" its own anti-aliased edge pixels.) Where the band falls
+    off the image, the box itself is sampled (glyphs cover a minority of a line box)."""
+    import numpy as np
+
+    height, width = image.shape[:2]
+    x0, y0, x1, y1 = _pixel_box(box, height, width)
+    top, left = max(0, y0 - ring), max(0, x0 - ring)
+    outer = image[top : min(height, y1 + ring), left : min(width, x1 + ring)]
+    mask = np.ones(outer.shape[:2], dtype=bool)
+    mask[y0 - top : y1 - top, x0 - left : x1 - left] = False
+    band = outer[mask]
+    if band.size == 0:
+        band = image[y0:y1, x0:x1].reshape(-1, 3)
+    return band.reshape(-1, 3)
+
+
+def pixels_under_glyphs(image: np.ndarray, without_text: np.ndarray, boxes: Sequence[BBox]) -> np.ndarray:
+    """What a text is read against: the (n, 3) pixels of `without_text` (the same render with the text's glyphs
+    hidden) where the glyphs changed `image` inside the text's line `boxes`, so a text on a photo, a gradient or
+    another element's box is judged against what is really under its letters. When no pixel changed (text in the
+    colour of what is under it), every pixel of the boxes counts."""
+    import numpy as np
+
+    height, width = image.shape[:2]
+    glyphs, everything = [], []
+    for box in boxes:
+        x0, y0, x1, y1 = _pixel_box(box, height, width)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        drawn = image[y0:y1, x0:x1, :3].astype(np.int16)
+        under = without_text[y0:y1, x0:x1, :3]
+        changed = np.abs(drawn - under.astype(np.int16)).max(axis=2) > GLYPH_DIFFERENCE
+        glyphs.append(under[changed])
+        everything.append(under.reshape(-1, 3))
+    found = np.concatenate(glyphs) if glyphs else np.empty((0, 3), dtype=np.uint8)
+    if len(found) == 0 and everything:
+        found = np.concatenate(everything)
+    return found.reshape(-1, 3)
+
+
+def measured_contrast(background: np.ndarray, color: str, alpha: float = 1.0) -> tuple[float, str] | None:
+    """WCAG contrast of a text of `color` (`#rrggbb`, with `alpha` < 1 mixed into what is under it) against
+    `background`, the (n, 3) rendered pixels it is read against: the median over those pixels (on a photo or a
+    gradient, half of the letters are at least this readable), and their most frequent colour. None for no
+    pixels."""
+    import numpy as np
+
+    background = np.asarray(background, dtype=np.float64).reshape(-1, 3)
+    if len(background) == 0:
+        return None
+    text = np.array([int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float64)
+    seen = alpha * text + (1.0 - alpha) * background
+    lum_text, lum_under = _luminance(seen), _luminance(background)
+    ratio = (np.maximum(lum_text, lum_under) + 0.05) / (np.minimum(lum_text, lum_under) + 0.05)
+    return float(np.median(ratio)), dominant_color(background.astype(np.uint8))
 
 
 def _texts(elements: Sequence[Element]) -> list[Element]:
@@ -379,6 +486,8 @@ def off_frame(elements: Sequence[Element]) -> list[Defect]:
         frame = by_id.get(element.meta.get("frame"))
         if frame is None or area(element.bbox) <= 0 or (element.kind == "text" and not (element.text or "").strip()):
             continue
+        if element.kind != "text" and element.meta.get("paints") is False:  # its edges are invisible: only its
+            continue  # text, if cut, is seen off the frame
         share = 1.0 - area(intersection(element.bbox, frame.bbox)) / max(area(element.bbox), 1e-9)
         if share > 0.01:
             kind = CLIPPED_TEXT if element.kind == "text" else OUT_OF_CANVAS
@@ -416,9 +525,7 @@ def low_contrast(elements: Sequence[Element]) -> list[Defect]:
             foreground, background = text.colors.get("color"), text.meta.get("background")
             if not foreground or not background:
                 continue
-            size = text.meta.get("font_pt", 12.0)
-            large = size >= 18 or (size >= 14 and text.meta.get("bold"))
-            needed = 3.0 if large else 4.5
+            needed = required_contrast(text.meta.get("font_pt", 12.0), bool(text.meta.get("bold")))
             ratio = contrast_ratio(foreground, background)
         if ratio < needed:
             defects.append(Defect(LOW_CONTRAST, text.bbox, min(1.0, (needed - ratio) / (needed - 1)), [text.id],
@@ -427,14 +534,19 @@ def low_contrast(elements: Sequence[Element]) -> list[Defect]:
     return defects
 
 
-def _edge_gap(a: BBox, b: BBox, axis: int) -> tuple[float, str]:
-    """The smallest offset between the start, centre or end edges of two boxes along `axis` (0: x, 1: y), and
-    which edge it is: a layout lines boxes up by any one of them (flex `align-items` start, center or end)."""
-    starts = abs(a[axis] - b[axis])
-    centres = abs((a[axis] + a[axis + 2]) - (b[axis] + b[axis + 2])) / 2
-    ends = abs(a[axis + 2] - b[axis + 2])
-    names = ("top", "centre", "bottom") if axis == 1 else ("left", "centre", "right")
-    return min(zip((starts, centres, ends), names))
+EDGES = ("start", "centre", "end")
+
+
+def _edge_gap(a: BBox, b: BBox, axis: int, edges: set[str] | frozenset[str] = frozenset(EDGES)
+              ) -> tuple[float, str]:
+    """The smallest offset between the start, centre or end edges (those in `edges`) of two boxes along `axis`
+    (0: x, 1: y), and which edge it is: a layout lines boxes up by any one of them (flex `align-items` start,
+    center or end)."""
+    offsets = {"start": abs(a[axis] - b[axis]),
+               "centre": abs((a[axis] + a[axis + 2]) - (b[axis] + b[axis + 2])) / 2,
+               "end": abs(a[axis + 2] - b[axis + 2])}
+    names = dict(zip(EDGES, ("top", "centre", "bottom") if axis == 1 else ("left", "centre", "right")))
+    return min((offsets[edge], names[edge]) for edge in EDGES if edge in edges)
 
 
 ALIGN_MIN_PX = 1.0
@@ -446,21 +558,26 @@ def misaligned(elements: Sequence[Element], kind: str = "axes", tolerance: float
 
     Side-by-side siblings are compared along y, stacked ones along x, each by the best of their start, centre and
     end edges (a row centred on its middle is aligned even when its tops differ). Elements with `meta["align"]`
-    False (inline runs, boxes that draw nothing) are not compared. Overlapping pairs are left to the overlap checks.
+    False (inline runs, boxes that draw nothing) are not compared; an element with `meta["align_edges"]` is
+    compared only by those of "start", "centre" and "end" a person can see (an invisible slide text box shows
+    where its text starts, not its ragged or empty end). Overlapping pairs are left to the overlap checks.
     """
     items = [e for e in elements if e.kind == kind and area(e.bbox) > 0 and e.meta.get("align", True)]
     defects = []
     for a, b in combinations(items, 2):
         if a.meta.get("parent") != b.meta.get("parent"):
             continue
-        side_by_side = a.bbox[2] <= b.bbox[0] or b.bbox[2] <= a.bbox[0]
-        stacked = a.bbox[3] <= b.bbox[1] or b.bbox[3] <= a.bbox[1]
+        edges = set(a.meta.get("align_edges") or EDGES) & set(b.meta.get("align_edges") or EDGES)
+        if not edges:
+            continue
+        ab, bb = a.bbox, b.bbox
+        side_by_side = ab[2] <= bb[0] or bb[2] <= ab[0]
+        stacked = ab[3] <= bb[1] or bb[3] <= ab[1]
         if side_by_side == stacked:  # overlapping, or diagonal neighbours: no edge is meant to line up
             continue
-        gap, name = _edge_gap(a.bbox, b.bbox, 1 if side_by_side else 0)
+        gap, name = _edge_gap(ab, bb, 1 if side_by_side else 0, edges)
         if ALIGN_MIN_PX < gap <= tolerance:
-            box = (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
-                   max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))
+            box = (min(ab[0], bb[0]), min(ab[1], bb[1]), max(ab[2], bb[2]), max(ab[3], bb[3]))
             defects.append(Defect(MISALIGNED, box, gap / tolerance, [a.id, b.id],
                                   f"The {name} edges of two {kind} elements are {gap:.0f} px apart; align them."))
     return _one_per_odd_element(defects)
@@ -502,9 +619,15 @@ def overflow(elements: Sequence[Element], tolerance_px: float = OVERFLOW_TOLERAN
             continue
         if container.meta.get("clips") and text.meta.get("ellipsis"):  # cut on purpose, with an ellipsis shown
             continue
-        if not container.meta.get("clips") and container.meta.get("paints") is False:
+        if not container.meta.get("clips") and container.meta.get("paints") is False and not container.meta.get(
+                "text_frame"):
             continue  # text past the edge of a box that draws no edge: nothing shows (collisions are text_overlap)
         t, c = text.meta.get("extent") or text.bbox, container.bbox
+        frame = by_id.get(text.meta.get("frame"))
+        if frame is not None:  # what lies past its frame's edge is cut off there (off_frame): one defect, not two
+            t = intersection(t, frame.bbox)
+            if area(t) <= 0:
+                continue
         beyond = max(c[0] - t[0], c[1] - t[1], t[2] - c[2], t[3] - c[3])
         if beyond <= tolerance_px:
             continue

@@ -166,7 +166,7 @@
       text: textRects.length ? text : null, textRects, textFull: textRects.length ? textFull : null,
       ellipsis: s.textOverflow === 'ellipsis',
       color: s.color, background: background(el), ownBackground: s.backgroundColor, paints: paints(el, s),
-      fontSize: parseFloat(s.fontSize), fontWeight: parseInt(s.fontWeight) || 400,
+      fontSize: parseFloat(s.fontSize), fontWeight: parseInt(s.fontWeight) || 400, opacity: opacity(el),
       block: !s.display.startsWith('inline') || s.display === 'inline-block' || s.display === 'inline-flex' ||
              s.display === 'inline-grid',
       position: s.position,

@@ -40,7 +40,7 @@ from typing import Any, Sequence
 
 import msgspec
 
-from trl_visual_sdpo.defects import find_defects
+from trl_visual_sdpo.defects import dominant_color, find_defects, pixels_around
 from trl_visual_sdpo.isolation import FrameError, validate
 from trl_visual_sdpo.render.base import Element, RenderResult, check_png
 from trl_visual_sdpo.render.office import OfficeConverter, OfficeError
@@ -289,6 +289,42 @@ def _fill(shape) -> str | None:
         return None
 
 
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_FILLS = {f"{_A}solidFill", f"{_A}gradFill", f"{_A}blipFill", f"{_A}pattFill", f"{_A}grpFill"}
+
+
+def _paints(shape, kind: str) -> bool:
+    """Whether the shape itself draws something (a fill or an outline), so its edges can be seen: pictures,
+    tables, charts and connectors always; other shapes by their own fill and line, else by their style's
+    references (an autoshape is filled by its theme style; a text box has no style and draws nothing)."""
+    if kind in ("picture", "table", "chart", "connector"):
+        return True
+    if kind == "group":
+        return False
+    sp_pr, style = shape._element.find(f"{_P}spPr"), shape._element.find(f"{_P}style")
+    fill = line = None
+    if sp_pr is not None:
+        for child in sp_pr:
+            if child.tag in _FILLS:
+                fill = True
+            elif child.tag == f"{_A}noFill":
+                fill = False
+        ln = sp_pr.find(f"{_A}ln")
+        if ln is not None:
+            if ln.find(f"{_A}noFill") is not None:
+                line = False
+            elif any(ln.find(tag) is not None for tag in _FILLS):
+                line = True
+    if style is not None:
+        if fill is None:
+            fill_ref = style.find(f"{_A}fillRef")
+            fill = fill_ref is not None and fill_ref.get("idx", "0") != "0"
+        if line is None:
+            line_ref = style.find(f"{_A}lnRef")
+            line = line_ref is not None and line_ref.get("idx", "0") != "0"
+    return bool(fill) or bool(line)
+
+
 def _kind(shape) -> str:
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -342,7 +378,9 @@ def _box(shape, transform) -> list[float]:
 def _text_record(text_frame) -> dict:
     sizes = {run.font.size.pt for p in text_frame.paragraphs for run in p.runs if run.font.size is not None}
     body = text_frame._txBody.bodyPr
-    return {"text": text_frame.text, "declared_pt": sorted(sizes), "wrap": body.get("wrap") != "none"}
+    alignments = {p.alignment.name.lower() for p in text_frame.paragraphs if p.alignment is not None and p.text}
+    return {"text": text_frame.text, "declared_pt": sorted(sizes), "wrap": body.get("wrap") != "none",
+            "text_align": alignments.pop() if len(alignments) == 1 else None}
 
 
 def _table_cells(table, box: list[float], transform) -> list[dict]:
@@ -367,6 +405,7 @@ def _shape_records(shapes, slide_index: int, transform, parent: str | None, line
         record = {"slide": slide_index, "shape_id": shape.shape_id, "name": shape.name, "type": kind,
                   "placeholder": _placeholder_type(shape), "box": _box(shape, transform), "parent": parent,
                   "fill": _fill(shape) if kind not in ("picture", "group", "chart", "table") else None,
+                  "paints": _paints(shape, kind),
                   "lines": sorted(lines_of.get(shape.shape_id, ())), "text": None}
         if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
             record.update(_text_record(shape.text_frame))
@@ -456,45 +495,6 @@ def build_deck_job(payload: dict) -> dict:
             "slide_lines": slide_lines, "source": source}
 
 
-def _dominant(pixels, exclude: tuple[int, int, int] | None = None) -> str | None:
-    """Most frequent colour `#rrggbb` of an (n, 3) uint8 array, skipping colours close to `exclude` (the glyphs)."""
-    import numpy as np
-
-    if pixels.size == 0:
-        return None
-    packed = (pixels[:, 0].astype(np.int64) << 16) | (pixels[:, 1].astype(np.int64) << 8) | pixels[:, 2]
-    values, counts = np.unique(packed, return_counts=True)
-    for value in values[np.argsort(-counts)][:8]:
-        rgb = ((value >> 16) & 255, (value >> 8) & 255, value & 255)
-        if exclude is None or sum(abs(int(a) - b) for a, b in zip(rgb, exclude)) > 60:
-            return "#%02x%02x%02x" % rgb
-    return None
-
-
-BACKGROUND_RING_PX = 3
-"""Width of the band just outside a text line's box where its background is sampled."""
-
-
-def _background_around(pixels, box: tuple[float, float, float, float], ring: int = BACKGROUND_RING_PX) -> str | None:
-    """The colour a text line is drawn on: the most frequent colour of the rendered pixels in a thin band around
-    its box, where its own glyphs are not. (Sampling inside the box and skipping colours near the text's own
-    missed light text on a light slide: #EEEEEE text on white was "drawn on" its own anti-aliased edge pixels.)
-    Only where the band falls off the page is the box itself sampled, with its most frequent colour (glyphs cover
-    a minority of a line box)."""
-    import numpy as np
-
-    height, width = pixels.shape[:2]
-    x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
-    x1, y1 = min(width, int(np.ceil(box[2]))), min(height, int(np.ceil(box[3])))
-    outer = pixels[max(0, y0 - ring) : min(height, y1 + ring), max(0, x0 - ring) : min(width, x1 + ring)]
-    mask = np.ones(outer.shape[:2], dtype=bool)
-    mask[y0 - max(0, y0 - ring) : y1 - max(0, y0 - ring), x0 - max(0, x0 - ring) : x1 - max(0, x0 - ring)] = False
-    band = outer[mask]
-    if band.size == 0:
-        band = pixels[y0:y1, x0:x1].reshape(-1, 3)
-    return _dominant(band)
-
-
 def _page_lines(page, zoom: float, pixels) -> list[dict]:
     """Every text line of a PDF page: text, box (page pixels), span sizes and colours, and its background."""
     import pymupdf
@@ -515,7 +515,7 @@ def _page_lines(page, zoom: float, pixels) -> list[dict]:
             x0, y0, x1, y1 = (v * zoom for v in line["bbox"])
             lines.append({"text": "".join(s["text"] for s in line["spans"]), "box": [x0, y0, x1, y1],
                           "size": min(s["size"] for s in spans), "color": "#%02x%02x%02x" % rgb, "bold": bold,
-                          "background": _background_around(pixels, (x0, y0, x1, y1))})
+                          "background": dominant_color(pixels_around(pixels, (x0, y0, x1, y1)))})
     return lines
 
 
@@ -535,7 +535,7 @@ def rasterise_job(payload: dict) -> dict:
         pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
         pixels = np.frombuffer(pixmap.samples, dtype=np.uint8).reshape(pixmap.height, pixmap.width, 3)
         pages.append({"size": (pixmap.width, pixmap.height), "lines": _page_lines(page, zoom, pixels),
-                      "background": _dominant(pixels[:: 4, :: 4].reshape(-1, 3))})
+                      "background": dominant_color(pixels[:: 4, :: 4].reshape(-1, 3))})
         images.append(pixels)
     width = max(p.shape[1] for p in images)
     gap = np.full((payload["gap"], width, 3), GAP_COLOR, dtype=np.uint8)
@@ -586,15 +586,20 @@ class _Holder:
 
 def _match_lines(holders: list[_Holder], lines: list[dict], blockers: list[list[float]]) -> None:
     """Give each PDF line to the holder whose text contains its words, nearest first. Lines inside a chart or
-    picture that does not hold them are the chart's own labels, not a shape's text."""
-    for line in lines:
+    picture that does not hold them are the chart's own labels, not a shape's text. A holder's words are drawn
+    once, so each is claimed once, longest lines first: a chart's legend entry "2024" under a footnote ending in
+    "2024" is the chart's, not a second line of the footnote (it gave the footnote the legend's colour)."""
+    left = {id(holder): Counter(holder.words) for holder in holders}
+    order = sorted(range(len(lines)), key=lambda i: -len(_words(lines[i]["text"])))
+    for index in order:
+        line = lines[index]
         words = _words(line["text"])
         if not words:
             continue  # a bullet glyph alone
         cx, cy = (line["box"][0] + line["box"][2]) / 2, (line["box"][1] + line["box"][3]) / 2
         best, best_key = None, None
         for holder in holders:
-            share = sum((Counter(words) & holder.words).values()) / len(words)
+            share = sum((Counter(words) & left[id(holder)]).values()) / len(words)
             if share < 0.6:
                 continue
             inside = _contains_point(holder.box, cx, cy)
@@ -605,6 +610,9 @@ def _match_lines(holders: list[_Holder], lines: list[dict], blockers: list[list[
                 best, best_key = holder, key
         if best is not None:
             best.lines.append(line)
+            left[id(best)] -= Counter(words)
+    for holder in holders:  # back in reading order
+        holder.lines.sort(key=lambda line: next(i for i, other in enumerate(lines) if other is line))
 
 
 def _text_element(holder: _Holder, record: dict, slide_id: str, page: dict, scale_pt: float,
@@ -688,7 +696,9 @@ def _slide_elements(index: int, records: list[dict], page: dict, page_box: list[
         content = record["type"] in ("picture", "table", "chart")
         meta = {"slide": index, "frame": slide_id, "parent": record["parent"] or slide_id,
                 "shape_type": record["type"], "name": record["name"], "placeholder": record["placeholder"],
-                "data": content, "opaque": content}
+                "data": content, "opaque": content, "paints": record.get("paints", True),
+                # a text box's size bounds its text in any editor, drawn or not: text past it overflows
+                "text_frame": bool((record.get("text") or "").strip()), "text_align": record.get("text_align")}
         for key in ("chart_type", "image_px"):
             if key in record:
                 meta[key] = record[key]
@@ -709,10 +719,32 @@ def _slide_elements(index: int, records: list[dict], page: dict, page_box: list[
             holders.append(holder)
             records_of[holder.element_id] = record
     _match_lines(holders, page["lines"], blockers)
-    elements += [_text_element(h, records_of[h.element_id], slide_id, page, dpi / 72, page_box, min_pt)
-                 for h in holders if h.words]
+    texts = [_text_element(h, records_of[h.element_id], slide_id, page, dpi / 72, page_box, min_pt)
+             for h in holders if h.words]
+    _visible_edges(elements, texts)
+    elements += texts
     _grow_tables(elements)
     return elements
+
+
+_SEEN_EDGES = {"center": ("start", "centre"), "distribute": ("start",), "justify": ("start",),
+               "right": ("start", "end")}
+
+
+def _visible_edges(shapes: list[Element], texts: list[Element]) -> None:
+    """A shape that draws nothing shows only its text, so only the edges its text lines up on can be seen: the
+    top (where the first line starts) and the left, centre or right by its paragraphs' alignment, never its empty
+    or ragged end (`align_edges`). An invisible shape without drawn text has no edges to align. (Aligning by the
+    drawn text's extent instead flagged left-aligned body text against the card above it: insets and ragged
+    right edges are a few pixels off by nature.)"""
+    drawn = {t.meta["container"] for t in texts if t.meta.get("measured") and t.meta.get("container")}
+    for shape in shapes:
+        if shape.kind != "shape" or shape.meta.get("paints", True):
+            continue
+        if shape.id in drawn:
+            shape.meta["align_edges"] = _SEEN_EDGES.get(shape.meta.get("text_align") or "", ("start",))
+        else:
+            shape.meta["align"] = False
 
 
 def _page_relative(box: list[float], page_box: list[float]) -> list[float]:

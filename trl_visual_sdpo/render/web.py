@@ -16,7 +16,9 @@ the same line, so line numbers do not move). In the page, a walker collects each
 text and the extent of that text (a DOM Range, so text overflowing its box is measured), computed colours and
 font size. The browser then says, through the Chrome DevTools Protocol (`CSS.getMatchedStylesForNode`), which
 author CSS rules matched each element; their lines are credited too. Low contrast comes from axe-core's
-`color-contrast` rule (the axe.min.js that `axe-playwright-python` ships). The walker and axe-core run in an isolated
+`color-contrast` rule (the axe.min.js that `axe-playwright-python` ships) where axe-core gives a verdict; texts it
+cannot judge (on a background image, a gradient, under another element's box) or does not check are measured on
+the pixels: a second screenshot with every glyph hidden shows what each text is drawn on. The walker and axe-core run in an isolated
 JavaScript world, so a page cannot fake its measurements (and with them its rewards) by patching the DOM API.
 """
 
@@ -38,7 +40,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Sequence
 
-from trl_visual_sdpo.defects import find_defects
+from trl_visual_sdpo.defects import (find_defects, measured_contrast, pixels_under_glyphs,
+                                     required_contrast)
 from trl_visual_sdpo.isolation import bwrap_command, hidden_directories, resolve_isolation
 from trl_visual_sdpo.render.base import Element, RenderResult
 from trl_visual_sdpo.rubric import rubric_scores
@@ -330,13 +333,20 @@ class WebRenderer:
         rule_lines = await _matched_rule_lines(cdp, sheets, len(walked["elements"]))
         await cdp.send("Runtime.evaluate", {"expression": _axe_source(), "contextId": world})
         axe = await _call(cdp, world, "options => axe.run(document, options)",
-                          {"runOnly": {"type": "rule", "values": ["color-contrast"]}, "resultTypes": ["violations"]})
-        contrast = await _contrast_findings(cdp, world, axe)
+                          {"runOnly": {"type": "rule", "values": ["color-contrast"]},
+                           "resultTypes": ["violations", "passes"]})
+        contrast, judged = await _contrast_findings(cdp, world, axe)
         height = min(max(walked["height"], self.config.viewport_height), self.config.max_page_height)
-        png = await page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": self.config.viewport_width,
-                                                          "height": height})
-        return {"walked": walked, "rule_lines": rule_lines, "contrast": contrast, "png": png,
-                "size": (self.config.viewport_width, height), "blocked": blocked}
+        clip = {"x": 0, "y": 0, "width": self.config.viewport_width, "height": height}
+        png = await page.screenshot(full_page=True, clip=clip)
+        unjudged = [item["id"] for item in walked["elements"] if item["text"] and item["id"] not in judged]
+        without_text = None
+        if unjudged:  # the same page with every glyph hidden: what those texts are drawn on, pixel by pixel
+            await _call(cdp, world, _HIDE_GLYPHS, [HIDE_GLYPHS_CSS, True])
+            without_text = await page.screenshot(full_page=True, clip=clip)
+            await _call(cdp, world, _HIDE_GLYPHS, [HIDE_GLYPHS_CSS, False])
+        return {"walked": walked, "rule_lines": rule_lines, "contrast": contrast, "unjudged": unjudged, "png": png,
+                "without_text_png": without_text, "size": (self.config.viewport_width, height), "blocked": blocked}
 
     # ------------------------------------------------------------------ the Renderer protocol
 
@@ -471,18 +481,47 @@ async def _call(cdp, world: int, function: str, argument: Any) -> Any:
     return answer["result"].get("value")
 
 
-async def _contrast_findings(cdp, world: int, axe_response: dict) -> dict[str, dict]:
-    """Our element id -> axe-core's measured contrast for each `color-contrast` violation."""
-    nodes = [node for violation in axe_response.get("violations", []) for node in violation.get("nodes", [])]
-    targets = [node["target"][0] if node.get("target") else "" for node in nodes]
+async def _contrast_findings(cdp, world: int, axe_response: dict) -> tuple[dict[str, dict], set[str]]:
+    """Our element id -> axe-core's measured contrast for each `color-contrast` violation, and the ids of every
+    element axe-core gave a verdict on (passed or violated). Texts it could not judge ("incomplete": on a
+    background image, a gradient, under another element's box) or did not check are measured on the screenshot."""
+    verdicts = [(kind, node) for kind in ("violations", "passes") for rule in axe_response.get(kind, [])
+                for node in rule.get("nodes", [])]
+    targets = [node["target"][0] if node.get("target") else "" for _, node in verdicts]
     ids = await _call(cdp, world, _AXE_TARGETS, [targets, ID_ATTRIBUTE]) if targets else []
-    findings = {}
-    for element_id, node in zip(ids, nodes):
+    findings, judged = {}, set()
+    for element_id, (kind, node) in zip(ids, verdicts):
+        if not element_id:
+            continue
         data = next((check.get("data") for check in node.get("any", []) if check.get("data")), None) or {}
-        if element_id and data.get("contrastRatio"):
+        if kind == "passes":
+            judged.add(element_id)
+        elif data.get("contrastRatio"):
+            judged.add(element_id)
             findings[element_id] = {"ratio": float(data["contrastRatio"]),
                                     "required": float(str(data.get("expectedContrastRatio", "4.5")).split(":")[0])}
-    return findings
+    return findings, judged
+
+
+HIDE_GLYPHS_CSS = ("*, *::before, *::after, *::placeholder, *::marker { -webkit-text-fill-color: transparent "
+                   "!important; }")
+"""Hides every glyph's fill and nothing else (no layout change; borders, text shadows and decorations that
+follow `color` stay), for the screenshot of what texts are drawn on."""
+
+_HIDE_GLYPHS = """
+([css, on]) => {
+  const id = 'tvs-hide-glyphs';
+  const old = document.getElementById(id);
+  if (old) old.remove();
+  if (on) {
+    const style = document.createElement('style');
+    style.id = id;
+    style.textContent = css;
+    (document.head || document.documentElement).appendChild(style);
+  }
+  return new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))));
+}
+"""
 
 
 def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) -> RenderResult:
@@ -491,6 +530,7 @@ def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) 
     shared defect checks over them."""
     walked, rule_lines, contrast = value["walked"], value["rule_lines"], value["contrast"]
     items = walked["elements"]
+    measured = _pixel_contrast(items, set(value.get("unjudged") or ()), value["png"], value.get("without_text_png"))
     elements: list[Element] = []
     source_lines = html.count("\n") + 1
     parents = {item["id"]: item["parent"] for item in items}
@@ -522,6 +562,13 @@ def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) 
                 meta["container"] = item["id"]
             if item["id"] in contrast:
                 meta["contrast"] = contrast[item["id"]]
+            elif item["id"] in measured:
+                (ratio, under), alpha = measured[item["id"]], _alpha(item["color"]) * item.get("opacity", 1.0)
+                meta["contrast"] = {"ratio": round(ratio, 3), "source": "pixels",
+                                    "required": required_contrast(meta["font_pt"], meta["bold"])}
+                meta["background"] = under
+                if alpha < 1:
+                    meta["text_alpha"] = round(alpha, 3)
             bbox = (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects),
                     max(r[3] for r in rects))
             elements.append(Element(id=f"{item['id']}:text", kind="text", bbox=bbox, text=item["text"],
@@ -532,6 +579,53 @@ def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) 
                         rubric=rubric_scores(True, defects), seconds=seconds, code=html,
                         meta={"page_width": walked["width"], "page_height": walked["height"],
                               "blocked_requests": value["blocked"]})
+
+
+def _alpha(css_color: str) -> float:
+    """The alpha of a computed CSS colour (`rgba(r, g, b, a)` or `rgb(r g b / a)`), 1 when it has none."""
+    if not css_color or "(" not in css_color:
+        return 1.0
+    parts = css_color[css_color.index("(") + 1 : css_color.rindex(")")].replace("/", ",").replace(" ", ",")
+    values = [p for p in parts.split(",") if p]
+    try:
+        return max(0.0, min(1.0, float(values[3].rstrip("%")) / (100 if values[3].endswith("%") else 1)))
+    except (IndexError, ValueError):
+        return 1.0
+
+
+def _png_pixels(png: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def _pixel_contrast(items: list[dict], unjudged: set[str], png: bytes, without_text_png: bytes | None
+                    ) -> dict[str, tuple[float, str]]:
+    """Element id -> (contrast, background colour) measured on the screenshot for the texts axe-core gave no
+    verdict on: each text's colour (with its alpha and opacity) against the pixels under its glyphs in the
+    screenshot taken with every glyph hidden. Texts below the screenshot's cut are not measured."""
+    if not unjudged or not without_text_png:
+        return {}
+    image, without_text = _png_pixels(png), _png_pixels(without_text_png)
+    if image.shape != without_text.shape:  # the page changed its size between the two shots: no measurement
+        return {}
+    out = {}
+    for item in items:
+        color = _hex(item["color"])
+        if item["id"] not in unjudged or not color or not item.get("textRects"):
+            continue
+        alpha = _alpha(item["color"]) * item.get("opacity", 1.0)
+        if alpha < 0.05:  # `color: transparent`: the glyphs show something else (`background-clip: text`)
+            continue
+        under = pixels_under_glyphs(image, without_text, item["textRects"])
+        found = measured_contrast(under, color, alpha)
+        if found is not None:
+            out[item["id"]] = found
+    return out
 
 
 def _block_of(element_id: str, parents: dict[str, str | None], blocks: set[str]) -> str | None:
