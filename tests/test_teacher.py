@@ -30,7 +30,7 @@ def test_demonstrations_on_failure_only_and_off(tmp_path, tiny_text):
 
 def test_frozen_teacher_starts_equal_to_live_and_stays_frozen(tmp_path, tiny_text):
     live = _trainer(tmp_path, tiny_text)
-    frozen = _trainer(tmp_path, tiny_text, teacher_model_kind="frozen")
+    frozen = _trainer(tmp_path, tiny_text, teacher_model_kind="base")
     batch = _take(_batch(live), 0)
     _batch(frozen)
     assert frozen.teacher_model is not None and live.teacher_model is None

@@ -105,6 +105,13 @@ def test_config_validation_names_the_field_and_fix(tmp_path):
     with pytest.raises(ValueError, match=r"use_liger_kernel=True.*distillation term.*use_kernels.*distill_weight=0"):
         _config(tmp_path, use_liger_kernel=True)
     assert _config(tmp_path, use_liger_kernel=True, distill_weight=0).use_liger_kernel  # plain GRPO keeps Liger
+
+
+def test_old_config_names_still_work_with_a_deprecation_warning(tmp_path):
+    with pytest.warns(FutureWarning, match="distill_top_k.*distillation_topk"):
+        config = _config(tmp_path, distill_top_k=8, distill_is_clip=2.0, teacher_model_kind="frozen")
+    assert config.distillation_topk == 8 and config.distillation_is_clip == 2.0 and config.teacher_model_kind == "base"
+    assert config.distill_top_k is None and config.distill_is_clip is None
     assert _config(tmp_path, feedback_channels="image,rubric").feedback_channels == ["image", "rubric"]
 
 
@@ -278,20 +285,20 @@ def test_grpo_weight_scales_the_grpo_term(tmp_path, tiny_text, grpo_weight):
             assert torch.allclose(g_total, expected, rtol=1e-4, atol=1e-7)
 
 
-def test_distill_is_clip_reweights_an_off_policy_step(tmp_path, tiny_text):
+def test_distillation_is_clip_reweights_an_off_policy_step(tmp_path, tiny_text):
     # num_iterations=2: the batch is reused after an optimizer step, so TRL keeps the sampling policy's log-probs.
-    trainer = _trainer(tmp_path, tiny_text, num_iterations=2, distill_is_clip=1.0)
+    trainer = _trainer(tmp_path, tiny_text, num_iterations=2, distillation_is_clip=1.0)
     batch = _batch(trainer)
     assert "old_per_token_logps" in batch
     model = trainer.model
     on_policy = trainer._compute_distillation_loss(model, batch)
-    trainer.args.distill_is_clip = None
+    trainer.args.distillation_is_clip = None
     assert on_policy.item() == pytest.approx(trainer._compute_distillation_loss(model, batch).item(), rel=1e-5)
     trainer._compute_loss(model, batch).backward()  # the first iteration's optimizer step
     torch.optim.SGD(model.parameters(), lr=1.0).step()
     model.zero_grad()
     unclipped = trainer._compute_distillation_loss(model, batch)
-    trainer.args.distill_is_clip = 1.0
+    trainer.args.distillation_is_clip = 1.0
     clipped = trainer._compute_distillation_loss(model, batch)
     student = trainer._completion_logits(model, batch["prompt_ids"], batch["prompt_mask"], batch["completion_ids"],
                                          batch["completion_mask"])

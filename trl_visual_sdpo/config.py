@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 from trl import GRPOConfig
@@ -9,7 +10,11 @@ from trl import GRPOConfig
 DIVERGENCES = ("reverse_kl", "forward_kl", "jsd")
 FEEDBACK_CHANNELS = ("image", "rubric")
 FLAWLESS_POLICIES = ("distil", "skip")
-TEACHER_KINDS = ("live", "ema", "frozen")
+TEACHER_KINDS = ("live", "ema", "base")
+# Names we used before following TRL's SDPOConfig where the meaning is the same (old -> new); still accepted, with a
+# deprecation warning.
+DEPRECATED_FIELDS = {"distill_top_k": "distillation_topk", "distill_is_clip": "distillation_is_clip"}
+DEPRECATED_TEACHER_KINDS = {"frozen": "base"}
 DEMONSTRATION_MODES = ("off", "always", "on_failure")
 ATTRIBUTION_FALLBACKS = ("off", "static", "model")
 
@@ -35,9 +40,10 @@ class VisualSDPOConfig(GRPOConfig):
             Per-token divergence D(student || teacher): `"reverse_kl"`, `"forward_kl"` or `"jsd"`.
         jsd_beta (`float`, *optional*, defaults to `0.5`):
             Mixture coefficient of the generalised Jensen-Shannon divergence (only with `divergence="jsd"`).
-        distill_top_k (`int` or `None`, *optional*, defaults to `None`):
-            Restrict the divergence to the teacher's top-k tokens plus one tail bucket holding the remaining mass.
-            `None` uses the full vocabulary (fine for small vocabularies; set e.g. 64 for 150k-token vocabularies).
+        distillation_topk (`int` or `None`, *optional*, defaults to `None`):
+            Restrict the divergence to the teacher's top-k tokens plus one tail bucket holding the remaining mass
+            (TRL's SDPOConfig name; formerly `distill_top_k`). `None` uses the full vocabulary (fine for small
+            vocabularies; set e.g. 64 for 150k-token vocabularies).
         distill_chunk_size (`int`, *optional*, defaults to `128`):
             Completion positions per chunk when computing the divergence, so that two full float32
             `(batch, length, vocab)` tensors are never alive at once.
@@ -60,15 +66,21 @@ class VisualSDPOConfig(GRPOConfig):
             `"on_failure"` (only when the rollout crashed or has defects).
         teacher_model_kind (`str`, *optional*, defaults to `"live"`):
             Teacher weights: `"live"` (the current student, the paper's weight-sharing teacher), `"ema"` (an
-            exponential moving average of the student; with LoRA only the adapter is averaged) or `"frozen"` (the
-            initial weights; with PEFT the adapter is simply disabled). See `trl_visual_sdpo.teacher` for memory.
+            exponential moving average of the student; with LoRA only the adapter is averaged) or `"base"` (the
+            initial weights, TRL's name; formerly `"frozen"`; with PEFT the adapter is simply disabled). See
+            `trl_visual_sdpo.teacher` for memory.
         teacher_update_rate (`float`, *optional*, defaults to `0.05`):
             EMA rate: `teacher = (1 - rate) * teacher + rate * student` every `teacher_sync_steps` steps.
         teacher_sync_steps (`int`, *optional*, defaults to `1`):
             Optimizer steps between EMA updates.
-        distill_is_clip (`float` or `None`, *optional*, defaults to `None`):
+        distillation_is_clip (`float` or `None`, *optional*, defaults to `None`):
             Clip of the per-token ratio between the current student and the student that sampled the rollout, applied
             to the distillation loss as in TRL's SDPO (only when TRL keeps old log-probs, i.e. off-policy steps).
+            TRL's SDPOConfig name; formerly `distill_is_clip`.
+
+    Names that differ from TRL's SDPOConfig on purpose: `distill_weight` and `grpo_weight` are two independent
+    weights (TRL's `distillation_weight` is one convex mix), and `divergence`/`jsd_beta` name the divergence
+    (TRL's `distillation_alpha` interpolates it).
         attribution_fallback (`str`, *optional*, defaults to `"off"`):
             For elements runtime introspection could not attribute to code: `"off"`, `"static"` (match their text and
             colours to the program's literals) or `"model"` (static first, then ask the policy itself which lines
@@ -104,9 +116,12 @@ class VisualSDPOConfig(GRPOConfig):
         default=0.5,
         metadata={"help": "Mixture coefficient of the generalised JSD (divergence='jsd' only), in (0, 1)."},
     )
-    distill_top_k: int | None = field(
+    distillation_topk: int | None = field(
         default=None,
         metadata={"help": "Divergence over the teacher's top-k tokens plus a tail bucket; None = full vocabulary."},
+    )
+    distill_top_k: int | None = field(
+        default=None, metadata={"help": "Deprecated: use `distillation_topk` (TRL's SDPOConfig name)."}
     )
     distill_chunk_size: int = field(
         default=128,
@@ -136,16 +151,19 @@ class VisualSDPOConfig(GRPOConfig):
     )
     teacher_model_kind: str = field(
         default="live",
-        metadata={"help": "Teacher weights: live student, EMA of the student, or frozen initial weights.",
-                  "choices": list(TEACHER_KINDS)},
+        metadata={"help": "Teacher weights: live student, EMA of the student, or the initial weights ('base'; "
+                  "'frozen' is a deprecated alias).", "choices": [*TEACHER_KINDS, *DEPRECATED_TEACHER_KINDS]},
     )
     teacher_update_rate: float = field(
         default=0.05, metadata={"help": "EMA rate of the 'ema' teacher, in (0, 1]."}
     )
     teacher_sync_steps: int = field(default=1, metadata={"help": "Optimizer steps between EMA teacher updates."})
-    distill_is_clip: float | None = field(
+    distillation_is_clip: float | None = field(
         default=None,
         metadata={"help": "Clip of the current/sampling student ratio on the distillation loss; None = off."},
+    )
+    distill_is_clip: float | None = field(
+        default=None, metadata={"help": "Deprecated: use `distillation_is_clip` (TRL's SDPOConfig name)."}
     )
 
     attribution_fallback: str = field(
@@ -163,6 +181,18 @@ class VisualSDPOConfig(GRPOConfig):
 
     def __post_init__(self):
         super().__post_init__()
+        for old, new in DEPRECATED_FIELDS.items():
+            if getattr(self, old) is not None:
+                warnings.warn(f"`{old}` is deprecated; use `{new}` (TRL's SDPOConfig name).", FutureWarning,
+                              stacklevel=3)
+                if getattr(self, new) is None:
+                    setattr(self, new, getattr(self, old))
+                setattr(self, old, None)  # one source of truth: the code reads only the new name
+        if self.teacher_model_kind in DEPRECATED_TEACHER_KINDS:
+            new_kind = DEPRECATED_TEACHER_KINDS[self.teacher_model_kind]
+            warnings.warn(f"teacher_model_kind={self.teacher_model_kind!r} is deprecated; use {new_kind!r} (TRL's "
+                          "SDPOConfig name).", FutureWarning, stacklevel=3)
+            self.teacher_model_kind = new_kind
         if isinstance(self.feedback_channels, str):  # a single channel from the command line
             self.feedback_channels = [c.strip() for c in self.feedback_channels.split(",") if c.strip()]
         self.feedback_channels = list(self.feedback_channels)
@@ -185,9 +215,9 @@ class VisualSDPOConfig(GRPOConfig):
         if not 0.0 < self.jsd_beta < 1.0:
             raise ValueError(f"`jsd_beta` must be in (0, 1), got {self.jsd_beta}. Use divergence='forward_kl' or "
                              "'reverse_kl' for the end points.")
-        if self.distill_top_k is not None and self.distill_top_k < 1:
-            raise ValueError(f"`distill_top_k` must be a positive integer or None (full vocabulary), got "
-                             f"{self.distill_top_k}.")
+        if self.distillation_topk is not None and self.distillation_topk < 1:
+            raise ValueError(f"`distillation_topk` must be a positive integer or None (full vocabulary), got "
+                             f"{self.distillation_topk}.")
         if self.distill_chunk_size < 1:
             raise ValueError(f"`distill_chunk_size` must be >= 1, got {self.distill_chunk_size}.")
         unknown = [c for c in self.feedback_channels if c not in FEEDBACK_CHANNELS]
@@ -206,8 +236,8 @@ class VisualSDPOConfig(GRPOConfig):
             raise ValueError(f"`teacher_update_rate` must be in (0, 1], got {self.teacher_update_rate}.")
         if self.teacher_sync_steps < 1:
             raise ValueError(f"`teacher_sync_steps` must be >= 1, got {self.teacher_sync_steps}.")
-        if self.distill_is_clip is not None and self.distill_is_clip <= 0:
-            raise ValueError(f"`distill_is_clip` must be > 0 or None (off), got {self.distill_is_clip}.")
+        if self.distillation_is_clip is not None and self.distillation_is_clip <= 0:
+            raise ValueError(f"`distillation_is_clip` must be > 0 or None (off), got {self.distillation_is_clip}.")
         if self.attribution_fallback not in ATTRIBUTION_FALLBACKS:
             raise ValueError(f"`attribution_fallback` must be one of {ATTRIBUTION_FALLBACKS}, got "
                              f"{self.attribution_fallback!r}.")

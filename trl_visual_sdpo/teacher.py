@@ -3,8 +3,8 @@
 | `teacher_model_kind` | teacher weights                        | extra memory                                   |
 |----------------------|----------------------------------------|------------------------------------------------|
 | `live` (default)     | the student's current weights          | none (the paper's weight-sharing teacher)       |
-| `frozen` + PEFT      | the base model (adapter disabled)      | none                                           |
-| `frozen`             | a frozen copy of the initial model     | one copy of the weights (no grads, no optimizer) |
+| `base` + PEFT        | the base model (adapter disabled)      | none                                           |
+| `base`               | a frozen copy of the initial model     | one copy of the weights (no grads, no optimizer) |
 | `ema` + LoRA         | an EMA copy of the adapter ("teacher") | two adapter copies (adapter + shadow weights)   |
 | `ema`                | an EMA copy of the whole model         | one copy of the weights                         |
 
@@ -52,18 +52,18 @@ def setup_teacher(trainer) -> tuple[object | None, Callable[[], ContextManager]]
         return None, nullcontext
     if is_peft_model(trainer.model):
         model = trainer.accelerator.unwrap_model(trainer.model)
-        if kind == "frozen":
+        if kind == "base":
             ref = "ref" if "ref" in model.peft_config else None  # TRL's copy when re-training an adapter
             return None, lambda: use_adapter(model, adapter_name=ref)
         if not is_pure_lora_training(trainer.model, trainer.accelerator):
             raise ValueError("teacher_model_kind='ema' with PEFT needs pure LoRA training (only lora_ parameters "
-                             "trainable). Use teacher_model_kind='live' or 'frozen', or a LoRA adapter.")
+                             "trainable). Use teacher_model_kind='live' or 'base', or a LoRA adapter.")
         trainer.add_callback(PEFTAdapterEMACallback(
             model=trainer.model, teacher_adapter_name=TEACHER_ADAPTER, update_rate=trainer.args.teacher_update_rate,
             sync_steps=trainer.args.teacher_sync_steps, accelerator=trainer.accelerator,
         ))
         return None, lambda: use_adapter(model, adapter_name=TEACHER_ADAPTER)
-    if kind == "frozen" and getattr(trainer, "ref_model", None) is not None:
+    if kind == "base" and getattr(trainer, "ref_model", None) is not None:
         return trainer.ref_model, nullcontext  # GRPO with beta > 0 already holds the frozen initial model
     teacher = _frozen_copy(trainer)
     if kind == "ema":

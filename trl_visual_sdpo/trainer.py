@@ -449,15 +449,15 @@ class VisualSDPOTrainer(GRPOTrainer):
             teacher_logits,
             chunk_size=self.args.distill_chunk_size,
             divergence=self.args.divergence,
-            top_k=self.args.distill_top_k,
+            top_k=self.args.distillation_topk,
             jsd_beta=self.args.jsd_beta,
         )
-        if self.args.distill_is_clip is not None and "old_per_token_logps" in inputs:
+        if self.args.distillation_is_clip is not None and "old_per_token_logps" in inputs:
             per_token = apply_importance_sampling_clipping(
                 per_token,
                 selective_log_softmax(student_logits, completion_ids),
                 inputs["old_per_token_logps"],
-                self.args.distill_is_clip,
+                self.args.distillation_is_clip,
             )
         mode = "train" if self.model.training else "eval"
         unweighted = weighted_masked_mean(per_token.detach(), torch.ones_like(per_token), mask)

@@ -10,7 +10,7 @@ GPU, ChartMimic (its prompts show the target chart, so the policy is a vision-la
     trl-visual-sdpo train chart \
         --model_name_or_path Qwen/Qwen2.5-VL-7B-Instruct --dataset_name ChartMimic/ChartMimic \
         --use_cpu false --bf16 true --per_device_train_batch_size 8 --num_generations 8 \
-        --max_completion_length 1024 --max_steps 500 --distill_top_k 64 --feedback_channels image rubric
+        --max_completion_length 1024 --max_steps 500 --distillation_topk 64 --feedback_channels image rubric
 
 A text-only coder model (e.g. Qwen/Qwen2.5-Coder-7B-Instruct) trains on the embedded tasks or on any text prompt
 dataset (`--dataset_name` with a `prompt` column) instead.

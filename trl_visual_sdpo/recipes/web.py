@@ -10,7 +10,7 @@ GPU, a vision-language model that sees the reference screenshot, Design2Code:
     trl-visual-sdpo train web \
         --model_name_or_path Qwen/Qwen2.5-VL-7B-Instruct --dataset_name SALT-NLP/Design2Code-hf \
         --use_cpu false --bf16 true --per_device_train_batch_size 8 --num_generations 8 \
-        --max_completion_length 2048 --max_steps 500 --distill_top_k 64 --feedback_channels image rubric
+        --max_completion_length 2048 --max_steps 500 --distillation_topk 64 --feedback_channels image rubric
 
 Writes to `output_dir`: the adapter (or model), `metrics.json`, `curves.png` and `before_after.png`.
 """
