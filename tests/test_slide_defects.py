@@ -118,7 +118,8 @@ def test_a_footnote_inside_a_chart_frame_is_measured(renderer):
     """The chart's legend entry "2024" lies under a footnote ending in "2024": the footnote's own line is its text
     (its words are claimed once, longest line first), so its #EEEEEE colour is measured, not the legend's black."""
     result = renderer.render(deck(
-        "from pptx.chart.data import CategoryChartData\nfrom pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION\n"
+        "from pptx.chart.data import CategoryChartData\n"
+        "from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION\n"
         "data = CategoryChartData()\ndata.categories = ['Q1', 'Q2']\ndata.add_series('2023', [3, 4])\n"
         "data.add_series('2024', [5, 2])\n"
         "chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.5), Inches(9), "

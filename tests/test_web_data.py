@@ -47,17 +47,25 @@ def test_vision_language_prompts_show_the_reference_screenshot(renderer):
 
 
 def _design2code_file(tmp_path):
+    """Shaped exactly like SALT-NLP/Design2Code-hf's data/train-00000-of-00001.parquet: two columns, `image` (an
+    Image feature: the page's screenshot) and `text` (string: the page's HTML), no id column, one split `train`
+    (its dataset card and the code that reads it: `load_dataset("SALT-NLP/Design2Code-hf", split="train")`,
+    `row["image"]`, `row["text"]`)."""
+    from datasets import Features, Value
+    from datasets import Image as ImageFeature
+
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
     rows = {"image": [{"bytes": buffer.getvalue(), "path": None}] * 2,
             "text": ["<html><body><h1>One</h1></body></html>", "<html><body><h1>Two</h1></body></html>"]}
-    path = tmp_path / "design2code.parquet"
-    Dataset.from_dict(rows).to_parquet(str(path))
+    path = tmp_path / "train-00000-of-00001.parquet"
+    features = Features({"image": ImageFeature(), "text": Value("string")})
+    Dataset.from_dict(rows, features=features).to_parquet(str(path))
     return path
 
 
 def test_design2code_loader_maps_the_rows_of_a_local_file(tmp_path):
-    tasks = load_design2code(str(_design2code_file(tmp_path)), split="test")
+    tasks = load_design2code(str(_design2code_file(tmp_path)))  # the defaults: split "train", image/text columns
     row = tasks[1]
     assert row["reference_code"].startswith("<html>") and row["task_id"] == "1"
     assert isinstance(row["image"], Image.Image) and row["image"].size == (40, 30)
@@ -66,4 +74,4 @@ def test_design2code_loader_maps_the_rows_of_a_local_file(tmp_path):
 
 def test_design2code_loader_names_the_missing_column_and_the_fix(tmp_path):
     with pytest.raises(ValueError, match=r"column_map=\{'reference_code': <column>\}"):
-        load_design2code(str(_design2code_file(tmp_path)), split="test", column_map={"reference_code": "html"})
+        load_design2code(str(_design2code_file(tmp_path)), column_map={"reference_code": "html"})

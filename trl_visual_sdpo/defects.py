@@ -22,8 +22,9 @@ Input: `Element`s with boxes in image pixels (top-left origin) and the canvas si
 - boxes: `meta["paints"]` False: the box draws nothing itself (no background, border or image), so its edges are
   invisible: it is not reported off the canvas, misaligned or overflowed (except `meta["text_frame"]`: a slide
   text box, whose size bounds its text in any editor, so text past it overflows); `meta["align"]` False: not a
-  block a layout lines up; `meta["align_edges"]`: which of its "start", "centre", "end" edges can be seen
-  and lined up (an invisible text box: where its text starts); `meta["scrolls"]`: a scroll container (what sticks out is reached by scrolling).
+  block a layout lines up; `meta["align_edges"]`: which of its "start", "centre", "end" edges can be seen and
+  lined up (an invisible text box: where its text starts); `meta["scrolls"]`: a scroll container (what sticks
+  out is reached by scrolling).
 - data: `meta["points"]`: image points along a line or at scatter markers (covered where a text hides them);
   `meta["polygons"]`: outlines of a filled area that is not its own box (pie wedges, fill_between bodies).
 

@@ -229,8 +229,10 @@ def load_web_tasks(split: str = "train", n: int | None = None, with_images: bool
 
 
 DESIGN2CODE_COLUMNS = {"image": "image", "reference_code": "text", "task_id": "id"}
-"""Our column -> the dataset's column. The defaults follow the rows of SALT-NLP/Design2Code-hf (the screenshot
-and the page's HTML); pass `column_map` when a mirror names them differently."""
+"""Our column -> the dataset's column. The defaults follow SALT-NLP/Design2Code-hf: one split, `train` (484
+pages), with exactly two columns, `image` (the screenshot, an Image feature) and `text` (the page's HTML); it has
+no id column, so `task_id` is the row's index there (a mirror with an `id` column keeps its ids). Pass
+`column_map` when a mirror names them differently."""
 
 
 def load_design2code(

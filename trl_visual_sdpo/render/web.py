@@ -17,9 +17,10 @@ text and the extent of that text (a DOM Range, so text overflowing its box is me
 font size. The browser then says, through the Chrome DevTools Protocol (`CSS.getMatchedStylesForNode`), which
 author CSS rules matched each element; their lines are credited too. Low contrast comes from axe-core's
 `color-contrast` rule (the axe.min.js that `axe-playwright-python` ships) where axe-core gives a verdict; texts it
-cannot judge (on a background image, a gradient, under another element's box) or does not check are measured on
-the pixels: a second screenshot with every glyph hidden shows what each text is drawn on. The walker and axe-core run in an isolated
-JavaScript world, so a page cannot fake its measurements (and with them its rewards) by patching the DOM API.
+cannot judge (on a background image, a gradient, under another element's box) or does not check are measured on the
+pixels: a second screenshot with every glyph hidden shows what each text is drawn on. The walker and axe-core run
+in an isolated JavaScript world, so a page cannot fake its measurements (and with them its rewards) by patching the
+DOM API.
 """
 
 from __future__ import annotations
