@@ -8,7 +8,7 @@ def smol_tokenizer():
 
 
 def tiny_text_pair():
-    from trl_visual_sdpo.models import tiny_text_model
+    from tiny_models import tiny_text_model
 
     return tiny_text_model(seed=0)
 
@@ -22,6 +22,6 @@ def tiny_text():
 @pytest.fixture
 def tiny_vlm():
     """A fresh tiny random LLaVA and its processor (image parts in the chat template)."""
-    from trl_visual_sdpo.models import tiny_vlm
+    from tiny_models import tiny_vlm
 
     return tiny_vlm(seed=0)

@@ -46,7 +46,7 @@ def test_eval_chart_prints_the_metrics(tmp_path):
 def test_eval_a_model_and_its_adapter_writes_json_and_html_reports(tmp_path):
     from peft import LoraConfig, get_peft_model
 
-    from trl_visual_sdpo.models import tiny_text_model
+    from tiny_models import tiny_text_model
 
     model, tokenizer = tiny_text_model()
     adapter = tmp_path / "adapter"

@@ -8,6 +8,8 @@ from jinja2.exceptions import TemplateError
 from PIL import Image
 from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
 
+import tiny_models
+
 from trl_visual_sdpo import models
 
 BAR_CHART_PROMPT = [{"role": "user", "content": "Write matplotlib code for a bar chart of sales per month."}]
@@ -15,7 +17,7 @@ BAR_CHART_PROMPT = [{"role": "user", "content": "Write matplotlib code for a bar
 
 @pytest.fixture(scope="module")
 def tiny_vlm():
-    return models.tiny_vlm()
+    return tiny_models.tiny_vlm()
 
 
 def image_conversation(image, answer=None):
@@ -43,7 +45,7 @@ def test_default_policy_template_matches_the_one_in_the_gguf():
     from gguf import GGUFReader
 
     gguf_template = GGUFReader(models._gguf_path()).fields["tokenizer.chat_template"].contents()
-    _, tokenizer = models.tiny_text_model()  # same tokenizer files as the default policy
+    _, tokenizer = tiny_models.tiny_text_model()  # same tokenizer files as the default policy
     conversations = [
         BAR_CHART_PROMPT,
         [
@@ -97,7 +99,7 @@ def test_missing_gguf_package_says_how_to_install(tmp_path, monkeypatch):
 
 
 def test_tiny_text_model_trains_and_maps_offsets():
-    model, tokenizer = models.tiny_text_model()
+    model, tokenizer = tiny_models.tiny_text_model()
     text = "import matplotlib.pyplot as plt\nplt.bar([1, 2], [3, 4])"
     encoding = tokenizer(text, return_offsets_mapping=True)
     assert "".join(text[start:end] for start, end in encoding["offset_mapping"]) == text
@@ -116,9 +118,9 @@ def test_tiny_text_model_trains_and_maps_offsets():
 
 
 def test_tiny_text_model_is_seeded_and_reloadable_by_path():
-    model, _ = models.tiny_text_model(seed=1)
-    same, _ = models.tiny_text_model(seed=1)
-    other, _ = models.tiny_text_model(seed=2)
+    model, _ = tiny_models.tiny_text_model(seed=1)
+    same, _ = tiny_models.tiny_text_model(seed=1)
+    other, _ = tiny_models.tiny_text_model(seed=2)
     reloaded = AutoModelForCausalLM.from_pretrained(model.config.name_or_path)
     input_ids = torch.tensor([[1, 2, 3, 4]])
     with torch.no_grad():
@@ -127,7 +129,7 @@ def test_tiny_text_model_is_seeded_and_reloadable_by_path():
         assert torch.equal(logits, reloaded(input_ids).logits)
         assert not torch.allclose(logits, other(input_ids).logits)
     with pytest.raises(ValueError, match="only vocabulary"):
-        models.tiny_text_model(vocab_source="gpt2")
+        tiny_models.tiny_text_model(vocab_source="gpt2")
 
 
 def test_tiny_vlm_processor_expands_image_tokens(tiny_vlm):
@@ -175,7 +177,7 @@ def test_tiny_vlm_trains_in_grpo_trainer_with_an_image_column(tmp_path):
     from datasets import Dataset
     from trl import GRPOConfig, GRPOTrainer
 
-    model, processor = models.tiny_vlm()  # its own copy: training changes the weights
+    model, processor = tiny_models.tiny_vlm()  # its own copy: training changes the weights
     images_seen = []
     model.model.vision_tower.register_forward_hook(lambda module, args, output: images_seen.append(args[0].shape[0]))
     dataset = Dataset.from_dict(
@@ -211,7 +213,7 @@ def test_tiny_vlm_trains_in_grpo_trainer_with_an_image_column(tmp_path):
 
 def test_is_vision_language_reads_the_config_and_an_adapters_base(tmp_path, tiny_vlm):
     vlm_path = tiny_vlm[0].config.name_or_path
-    text_path = models.tiny_text_model(seed=0)[0].config.name_or_path
+    text_path = tiny_models.tiny_text_model(seed=0)[0].config.name_or_path
     (tmp_path / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": vlm_path}))
     assert models.is_vision_language(vlm_path) and models.is_vision_language(str(tmp_path))
     assert not models.is_vision_language(text_path)

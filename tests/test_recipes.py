@@ -9,7 +9,7 @@ import pytest
 import torch
 from datasets import Dataset, IterableDataset
 
-from trl_visual_sdpo.models import tiny_text_model
+from tiny_models import tiny_text_model
 from trl_visual_sdpo.recipe import RecipeArguments, recipe_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
