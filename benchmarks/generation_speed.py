@@ -45,14 +45,17 @@ def generate(model, tokenizer, prompt_ids: list[list[int]], new_tokens: int, pat
     config = GenerationConfig(max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=True,
                               temperature=0.7, top_k=0, top_p=1.0, pad_token_id=tokenizer.pad_token_id,
                               eos_token_id=tokenizer.eos_token_id,
-                              cache_implementation="static" if path == "batched_static" else None)
+                              cache_implementation="static" if path == "batched_static" else None,
+                              disable_compile=True)  # as GRPOTrainer builds its generation config
     start = time.perf_counter()
     with torch.no_grad():
         if path == "continuous_batching":
             from transformers.generation import ContinuousBatchingConfig
 
+            # A bounded paged cache (64 blocks of 64 tokens): the default sizes it from the free memory.
+            cache = ContinuousBatchingConfig(num_blocks=64, block_size=64, max_batch_tokens=512)
             outputs = model.generate_batch(prompt_ids, generation_config=config, progress_bar=False,
-                                           continuous_batching_config=ContinuousBatchingConfig())
+                                           continuous_batching_config=cache)
             completions = [o.generated_tokens for o in outputs.values()]
         elif path == "sequential":
             completions = []

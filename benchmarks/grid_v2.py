@@ -137,8 +137,8 @@ def report() -> dict:
                 row["vs_grpo"] = {"difference": diff, "ci95": bootstrap(finals[arm], paired_with=finals["grpo"])}
             table[arm] = row
         out[key] = {"budget": next(iter(arms.values()))[0]["budget"], "arms": table}
-    (RESULTS / "grid_v2.json").write_text(json.dumps(out, indent=2))
-    plot(out, RESULTS / "grid_v2.png")
+    (RESULTS / f"{RUNS.name}.json").write_text(json.dumps(out, indent=2))  # grid_v2.json (grid_v2_smoke.json)
+    plot(out, RESULTS / f"{RUNS.name}.png")
     return out
 
 
@@ -228,8 +228,7 @@ def main() -> None:
     for seed in args.seeds:  # seed-major, so that every arm has a first seed early
         for arm in args.arms:
             se.run(arm, seed, budget, run_path(arm, seed, budget))
-    if not args.smoke:
-        report()
+    report()
 
 
 if __name__ == "__main__":
