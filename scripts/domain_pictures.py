@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trl_visual_sdpo.render import load_renderer
+from trl_visual_sdpo.domains import load_renderer
 from trl_visual_sdpo.visualize import draw_defects
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -75,15 +75,18 @@ def test_eval_a_model_and_its_adapter_writes_json_and_html_reports(tmp_path):
     assert report["num_samples"] == 3 and report["temperature"] == 1.0 and report["device"] == "cpu"
 
 
-def test_a_third_party_renderer_registers_through_an_entry_point(tmp_path):
-    """A package that declares `[project.entry-points."trl_visual_sdpo.renderers"] box = ...` is a domain of the CLI."""
+def test_a_third_party_domain_registers_through_an_entry_point(tmp_path):
+    """A package that declares `[project.entry-points."trl_visual_sdpo.domains"] box = ...` is a domain of the CLI."""
     package = tmp_path / "site"
     package.mkdir()
-    (package / "box_domain.py").write_text((Path(__file__).parent / "toy_renderer.py").read_text())
+    (package / "box_domain.py").write_text(
+        (Path(__file__).parent / "toy_renderer.py").read_text()
+        + "\nfrom trl_visual_sdpo.domains import Domain\n\n"
+        + 'BOX = Domain(name="box", renderer="box_domain:BoxRenderer", code_languages=("python",))\n')
     info = package / "box_domain-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: box-domain\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[trl_visual_sdpo.renderers]\nbox = box_domain:BoxRenderer\n")
+    (info / "entry_points.txt").write_text("[trl_visual_sdpo.domains]\nbox = box_domain:BOX\n")
     (tmp_path / "boxes.py").write_text('box("title", 0, 0, 100, 20)\nbox("label", 50, 10, 150, 30)\n')
     done = subprocess.run([sys.executable, "-m", "trl_visual_sdpo.cli", "render", "box", "boxes.py", "--json"],
                           capture_output=True, text=True, cwd=tmp_path, timeout=300,

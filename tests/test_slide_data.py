@@ -5,7 +5,8 @@ import json
 import pytest
 from slide_decks import shared_renderer
 
-from trl_visual_sdpo.data import SLIDE_TYPES, TASK_SETS, load_slide_dataset, load_slide_tasks, load_tasks, slide_tasks
+from trl_visual_sdpo.data import SLIDE_TYPES, load_slide_dataset, load_slide_tasks, load_tasks, slide_tasks
+from trl_visual_sdpo.domains import get_domain
 
 
 def test_task_set_is_big_varied_and_deterministic():
@@ -23,7 +24,7 @@ def test_load_slide_tasks_is_a_trl_conversational_dataset():
     system, user = train[0]["prompt"]
     assert system["role"] == "system" and "python-pptx" in system["content"] and "prs.save" in system["content"]
     assert user["role"] == "user" and "python-pptx" in user["content"]
-    assert TASK_SETS["slide"][0].endswith(":load_slide_tasks")
+    assert get_domain("slide").embedded_tasks.endswith(":load_slide_tasks")
     with pytest.raises(ValueError, match="split must be"):
         load_slide_tasks("validation")
 

@@ -191,7 +191,7 @@ def test_an_office_that_dies_twice_is_an_infrastructure_failure(renderer, monkey
 
 def test_cli_renders_and_scores_slides(tmp_path, monkeypatch, capsys, renderer):
     from trl_visual_sdpo import cli
-    from trl_visual_sdpo.render import load_renderer
+    from trl_visual_sdpo.domains import load_renderer
     from trl_visual_sdpo.render.slide import SlideRenderer
 
     assert isinstance(load_renderer("slide"), SlideRenderer)  # registered (built lazily: nothing starts here)

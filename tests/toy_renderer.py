@@ -58,6 +58,9 @@ class BoxRenderer:
     def render_batch(self, codes):
         return [self.render(code) for code in codes]
 
+    def close(self):
+        pass  # nothing kept warm
+
 
 def _png(elements) -> bytes:
     import io

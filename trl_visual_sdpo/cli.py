@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from trl_visual_sdpo import __version__
-from trl_visual_sdpo.render import RENDERERS, available_renderers, load_renderer
+from trl_visual_sdpo.domains import DOMAINS, available_domains, load_renderer
 
 TRAIN_EPILOG = """Every other flag goes to the recipe, which parses TRL's way: all of GRPOConfig and VisualSDPOConfig
 (e.g. --max_steps, --learning_rate, --num_generations, --credit_alpha, --report_to), TRL's ModelConfig
@@ -150,13 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
         "train", help="Train a policy with a domain's packaged recipe (accelerate launch).", epilog=TRAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    train.add_argument("domain", choices=sorted(RENDERERS))
+    train.add_argument("domain", choices=sorted(DOMAINS))
     train.add_argument("--config", help="YAML file of recipe flags (default: the domain's packaged CPU demo config).")
     train.add_argument("--accelerate_config", help="ddp, zero2, zero3, fsdp (packaged) or the path of your own "
                        "accelerate config (default: accelerate's own default).")
     train.set_defaults(run=_train)
     render = commands.add_parser("render", help="Render one program in the sandbox and report elements and defects.")
-    render.add_argument("domain", choices=sorted(available_renderers()))
+    render.add_argument("domain", choices=sorted(available_domains()))
     render.add_argument("program", help="Path of the program (or page) to render.")
     render.add_argument("--json", action="store_true", help="Print the RenderResult as JSON.")
     render.add_argument("--out", help="Directory to write render.png and result.json into.")
@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "eval", help="Score a predicted program against a reference, or a model on a domain's tasks."
     )
-    evaluate.add_argument("domain", choices=sorted(RENDERERS))
+    evaluate.add_argument("domain", choices=sorted(available_domains()))
     evaluate.add_argument("--pred", help="Path of the predicted program.")
     evaluate.add_argument("--ref", help="Path of the reference program.")
     evaluate.add_argument("--model", help="Hub id, checkpoint or trained adapter directory to evaluate.")

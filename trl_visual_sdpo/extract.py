@@ -57,8 +57,7 @@ def render_completions(
     """Extract each completion's program (in the renderer's `code_languages`) and render them all, in parallel where
     the renderer allows. Each result's `code` is exactly the extracted program, whose lines credit maps back to the
     completion's characters. With a `description`, a progress bar advances chunk by chunk."""
-    languages = tuple(getattr(renderer, "code_languages", ()))
-    codes = [extract_code(completion_text(c), languages)[0] for c in completions]
+    codes = [extract_code(completion_text(c), tuple(renderer.code_languages))[0] for c in completions]
     if description is None:
         results = renderer.render_batch(codes)
     else:

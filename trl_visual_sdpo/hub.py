@@ -20,11 +20,6 @@ from trl import GRPOConfig, GRPOTrainer
 MODEL_CARD_TEMPLATE = Path(__file__).resolve().parent / "templates" / "model_card.md"
 """The template shipped in the package; pass `template_path=` to use another."""
 
-DOMAIN_DESCRIPTIONS = {
-    "chart": "matplotlib programs that draw charts",
-    "web": "HTML/CSS pages",
-    "slide": "python-pptx programs that build slide decks",
-}
 EVALUATION_ROWS = (
     ("exec_rate", "Programs that run"),
     ("defects_per_render", "Defects per render (lower is better)"),
@@ -61,16 +56,17 @@ def evaluation_table(metrics: dict | None) -> str:
     return (f"{n} held-out tasks.\n\n" if n else "") + _markdown_table(("Metric", "Before", "After"), rows)
 
 
-QUICKSTART_REQUESTS = {
-    "chart": "Write a matplotlib program that draws a bar chart of monthly sales with readable labels.",
-    "web": "Write one HTML page with inline CSS: a pricing section with three plans side by side.",
-    "slide": "Write a python-pptx program that builds a title slide and a two-column comparison slide.",
-}
+def _domain_text(domain: str, field_name: str) -> str:
+    """A text of a registered domain (the card is also written for unregistered toy domains: then empty)."""
+    from trl_visual_sdpo.domains import available_domains
+
+    found = available_domains().get(domain)
+    return getattr(found, field_name) if found is not None else ""
 
 
 def _quickstart(hub_model_id: str, domain: str, is_adapter: bool, vision: bool) -> str:
     """How to generate with the model, like TRL's card (`pipeline` with chat messages); adapters load through peft."""
-    request = QUICKSTART_REQUESTS.get(domain, f"Write a {domain} program.")
+    request = _domain_text(domain, "example_request") or f"Write a {domain} program."
     task = "image-text-to-text" if vision else "text-generation"
     lines = [] if not is_adapter else [
         "# The adapter is merged on load (needs `pip install peft`).",
@@ -157,7 +153,7 @@ def build_model_card(
         base_model_url=f"https://huggingface.co/{base_model}" if base_model else "#",
         base_model_note=base_model_note,
         domain=domain,
-        domain_description=DOMAIN_DESCRIPTIONS.get(domain, f"{domain} programs"),
+        domain_description=_domain_text(domain, "description") or f"{domain} programs",
         dataset_name=dataset_name,
         dataset_url=f"https://huggingface.co/datasets/{dataset_name}" if on_hub else None,
         quickstart=_quickstart(hub_model_id or model_name, domain, is_adapter, vision),

@@ -116,9 +116,10 @@ class VisualSDPOTrainer(GRPOTrainer):
                 f"`args` is a {type(args).__name__}; VisualSDPOTrainer needs a VisualSDPOConfig. It accepts every "
                 "GRPOConfig field, so replace `GRPOConfig(...)` with `VisualSDPOConfig(...)`."
             )
-        if renderer is None or not callable(getattr(renderer, "render_batch", None)):
+        if not isinstance(renderer, Renderer):
             raise ValueError(
-                "VisualSDPOTrainer needs `renderer=`, a domain renderer with a `render_batch(codes)` method, e.g. "
+                "VisualSDPOTrainer needs `renderer=`, a domain renderer (`trl_visual_sdpo.render.base.Renderer`: "
+                "`domain`, `code_languages`, `render`, `render_batch`, `close`), e.g. "
                 "`from trl_visual_sdpo.render.chart import ChartRenderer; renderer=ChartRenderer()`."
             )
         # Render rewards built without a renderer (the module-level ones) render references with the trainer's.
@@ -218,9 +219,8 @@ class VisualSDPOTrainer(GRPOTrainer):
 
     def _calculate_rewards(self, inputs, prompts, completions, completion_ids_list):
         texts = [completion_text(c) for c in completions]
-        languages = tuple(getattr(self.renderer, "code_languages", ()))
         results = render_completions(self.renderer, texts)
-        offsets = [extract_code(text, languages)[1] for text in texts]
+        offsets = [extract_code(text, tuple(self.renderer.code_languages))[1] for text in texts]
         for result in results:
             if self.args.attribution_fallback != "off" and result.ok:
                 ask = self._ask_policy if self.args.attribution_fallback == "model" else None
@@ -290,7 +290,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         # No distillation on renders our infrastructure failed: their teacher has no feedback to read.
         active = [0.0 if (r.infra_error or (skip_flawless and r.ok and not r.defects)) else 1.0 for r in step.results]
         demonstrations = self._pick_demonstrations(step)
-        language = (tuple(getattr(self.renderer, "code_languages", ())) or ("",))[0]
+        language = (tuple(self.renderer.code_languages) or ("",))[0]
         output["distill_weights"] = weights
         output["distill_active"] = torch.tensor(active, device=device)
         # The distilled tokens of the whole generation batch (all processes): the distillation term is divided by

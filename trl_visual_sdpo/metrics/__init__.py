@@ -1,31 +1,20 @@
 """Benchmark metrics per domain, kept apart from the training rubric.
 
-Each domain registers one function `scores(predicted, reference) -> dict` over two `RenderResult`s, and the
-name of its headline key: the similarity in [0, 1] that `reference_similarity_reward` trains on.
+Each domain's `Domain` (trl_visual_sdpo.domains) names one function `scores(predicted, reference) -> dict` over two
+`RenderResult`s, and its headline key: the similarity in [0, 1] that `reference_similarity_reward` trains on.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Callable
 
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 
-METRICS = {
-    "chart": ("trl_visual_sdpo.metrics.chartmimic:chartmimic_scores", "low_level"),
-    "web": ("trl_visual_sdpo.metrics.design2code:design2code_scores", "overall"),
-    "slide": ("trl_visual_sdpo.metrics.slides:slide_scores", "similarity"),
-}
-"""Domain -> (`module:function` of its benchmark metric, the key of its overall similarity)."""
-
-
 def domain_metric(domain: str) -> tuple[Callable[[RenderResult, RenderResult], dict], str]:
-    """The benchmark metric of `domain` and its headline key."""
-    if domain not in METRICS:
-        raise ValueError(f"No metric for domain {domain!r}; available: {', '.join(sorted(METRICS))}.")
-    path, headline = METRICS[domain]
-    module_name, function_name = path.split(":")
-    return getattr(importlib.import_module(module_name), function_name), headline
+    """The benchmark metric of `domain` and its headline key (from its `trl_visual_sdpo.domains.Domain`)."""
+    from trl_visual_sdpo.domains import get_domain
+
+    return get_domain(domain).metric_function()
 
 
 def score_prediction(domain: str, predicted_code: str, reference_code: str, renderer: Renderer) -> dict:

@@ -136,6 +136,8 @@ class Renderer(Protocol):
     """A domain: turns programs into `RenderResult`s. Never raises for a bad program."""
 
     domain: str
+    code_languages: tuple[str, ...]
+    """Fence languages of the domain's programs (```python ... ```); empty: any fenced block, else the whole text."""
 
     def render(self, code: str) -> RenderResult: ...
 
