@@ -7,6 +7,7 @@ import pytest
 from trl_visual_sdpo.defects import (
     contrast_ratio,
     dominant_color,
+    glyph_contrast,
     measured_contrast,
     pixels_around,
     pixels_under_glyphs,
@@ -58,11 +59,14 @@ def test_the_median_over_a_gradient_decides():
     assert 1.0 < ratio < 4.5
 
 
-def test_text_in_the_colour_of_what_is_under_it_measures_one_to_one():
-    without_text = _page((200, 40, 40))
-    ratio, background = measured_contrast(pixels_under_glyphs(without_text, without_text, [(5, 5, 50, 20)]),
-                                          "#c82828")
-    assert ratio == pytest.approx(1.0) and background == "#c82828"
+def test_glyphs_that_changed_no_pixel_are_not_measured():
+    """Nothing of the text was drawn (a fade-in animation, a font still loading): its declared white on a white
+    page would read 1:1, a defect nobody sees; the same text drawn is measured."""
+    without_text = _page(255)
+    assert glyph_contrast(without_text, without_text, [(5, 5, 50, 20)], "#ffffff") is None
+    drawn = _draw_glyphs(without_text, (5, 5, 50, 20), (200, 40, 40))
+    ratio, background = glyph_contrast(drawn, without_text, [(5, 5, 50, 20)], "#c82828")
+    assert ratio == pytest.approx(contrast_ratio("#c82828", "#ffffff")) and background == "#ffffff"
 
 
 def test_a_translucent_text_mixes_with_what_is_under_it():

@@ -91,12 +91,16 @@ def test_texts_axe_core_cannot_judge_are_measured_on_the_pixels_under_their_glyp
         # gradient text (`background-clip: text`): its glyphs show the background, not its transparent colour
         '<h1 style="background:linear-gradient(90deg,#c00,#00c);-webkit-background-clip:text;'
         'background-clip:text;color:transparent">Gradient heading</h1>',
+        # an icon-font glyph and a chevron: symbols, not text (axe-core leaves private-use glyphs unjudged too)
+        '<div style="background:linear-gradient(90deg,#f4f4f4,#fff);padding:20px">\n'
+        '<span style="color:#d0d0d0">&#xe613;</span> <span style="color:#d0d0d0">&rsaquo;</span></div>',
     ]
     web = WebRenderer()
     try:
-        faint, white, gradient_text = web.render_batch([STYLE + page for page in pages])
+        faint, white, gradient_text, icons = web.render_batch([STYLE + page for page in pages])
     finally:
         web.close()
+    assert icons.ok and icons.defects == [], [d.message for d in icons.defects]
     found = [d for d in faint.defects if d.kind == LOW_CONTRAST]
     assert len(found) == 1 and "Faint words on a gradient" in found[0].message, [d.message for d in faint.defects]
     text = next(e for e in faint.elements if e.kind == "text")

@@ -49,7 +49,7 @@ from collections import Counter
 from itertools import combinations
 from typing import TYPE_CHECKING, Sequence
 
-from trl_visual_sdpo.render.base import (
+from trl_visual_sdpo.results import (
     BLANK,
     CLIPPED_TEXT,
     DATA_OVERLAP,
@@ -171,12 +171,11 @@ def pixels_around(image: np.ndarray, box: BBox, ring: int = BACKGROUND_RING_PX) 
 def pixels_under_glyphs(image: np.ndarray, without_text: np.ndarray, boxes: Sequence[BBox]) -> np.ndarray:
     """What a text is read against: the (n, 3) pixels of `without_text` (the same render with the text's glyphs
     hidden) where the glyphs changed `image` inside the text's line `boxes`, so a text on a photo, a gradient or
-    another element's box is judged against what is really under its letters. When no pixel changed (text in the
-    colour of what is under it), every pixel of the boxes counts."""
+    another element's box is judged against what is really under its letters. Empty when no pixel changed."""
     import numpy as np
 
     height, width = image.shape[:2]
-    glyphs, everything = [], []
+    glyphs = [np.empty((0, 3), dtype=np.uint8)]
     for box in boxes:
         x0, y0, x1, y1 = _pixel_box(box, height, width)
         if x1 <= x0 or y1 <= y0:
@@ -185,11 +184,16 @@ def pixels_under_glyphs(image: np.ndarray, without_text: np.ndarray, boxes: Sequ
         under = without_text[y0:y1, x0:x1, :3]
         changed = np.abs(drawn - under.astype(np.int16)).max(axis=2) > GLYPH_DIFFERENCE
         glyphs.append(under[changed])
-        everything.append(under.reshape(-1, 3))
-    found = np.concatenate(glyphs) if glyphs else np.empty((0, 3), dtype=np.uint8)
-    if len(found) == 0 and everything:
-        found = np.concatenate(everything)
-    return found.reshape(-1, 3)
+    return np.concatenate(glyphs).reshape(-1, 3)
+
+
+def glyph_contrast(image: np.ndarray, without_text: np.ndarray, boxes: Sequence[BBox], color: str,
+                   alpha: float = 1.0) -> tuple[float, str] | None:
+    """A text's contrast on a render, from the render `without_text` (its glyphs hidden): its colour against the
+    pixels under its glyphs (`pixels_under_glyphs`, `measured_contrast`). None when its glyphs changed no pixel:
+    the text was not drawn when the render was taken (a fade-in animation, a web font still loading, text under
+    something), or lies off the render, and a ratio from its declared colour would describe nothing seen."""
+    return measured_contrast(pixels_under_glyphs(image, without_text, boxes), color, alpha)
 
 
 def measured_contrast(background: np.ndarray, color: str, alpha: float = 1.0) -> tuple[float, str] | None:

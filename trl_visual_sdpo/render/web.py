@@ -41,10 +41,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Sequence
 
-from trl_visual_sdpo.defects import (find_defects, measured_contrast, pixels_under_glyphs,
-                                     required_contrast)
+from trl_visual_sdpo.defects import find_defects, glyph_contrast, required_contrast
 from trl_visual_sdpo.isolation import bwrap_command, hidden_directories, resolve_isolation
-from trl_visual_sdpo.render.base import Element, RenderResult
+from trl_visual_sdpo.results import Element, RenderResult
 from trl_visual_sdpo.rubric import rubric_scores
 
 PAGE_URL = "http://page.invalid/"
@@ -608,7 +607,9 @@ def _pixel_contrast(items: list[dict], unjudged: set[str], png: bytes, without_t
                     ) -> dict[str, tuple[float, str]]:
     """Element id -> (contrast, background colour) measured on the screenshot for the texts axe-core gave no
     verdict on: each text's colour (with its alpha and opacity) against the pixels under its glyphs in the
-    screenshot taken with every glyph hidden. Texts below the screenshot's cut are not measured."""
+    screenshot taken with every glyph hidden (`glyph_contrast`). Not measured: texts below the screenshot's cut,
+    texts whose glyphs changed no pixel (not drawn yet), and icon-font glyphs and symbols without a letter or
+    digit, which are not text (axe-core leaves private-use icon glyphs unjudged as well)."""
     if not unjudged or not without_text_png:
         return {}
     image, without_text = _png_pixels(png), _png_pixels(without_text_png)
@@ -619,11 +620,12 @@ def _pixel_contrast(items: list[dict], unjudged: set[str], png: bytes, without_t
         color = _hex(item["color"])
         if item["id"] not in unjudged or not color or not item.get("textRects"):
             continue
+        if not any(character.isalnum() for character in item["text"] or ""):  # an icon glyph, a bullet, a bar
+            continue
         alpha = _alpha(item["color"]) * item.get("opacity", 1.0)
         if alpha < 0.05:  # `color: transparent`: the glyphs show something else (`background-clip: text`)
             continue
-        under = pixels_under_glyphs(image, without_text, item["textRects"])
-        found = measured_contrast(under, color, alpha)
+        found = glyph_contrast(image, without_text, item["textRects"], color, alpha)
         if found is not None:
             out[item["id"]] = found
     return out
