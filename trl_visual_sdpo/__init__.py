@@ -12,17 +12,20 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "VisualSDPOConfig": "trl_visual_sdpo.config",
     "VisualSDPOTrainer": "trl_visual_sdpo.trainer",
-    "RenderResult": "trl_visual_sdpo.render.base",
-    "Element": "trl_visual_sdpo.render.base",
-    "Defect": "trl_visual_sdpo.render.base",
+    "RenderResult": "trl_visual_sdpo.results",
+    "Element": "trl_visual_sdpo.results",
+    "Defect": "trl_visual_sdpo.results",
+    "DefectKind": "trl_visual_sdpo.results",
     "Renderer": "trl_visual_sdpo.render.base",
 }
 
-__all__ = ["VisualSDPOConfig", "VisualSDPOTrainer", "RenderResult", "Element", "Defect", "Renderer", "__version__"]
+__all__ = ["VisualSDPOConfig", "VisualSDPOTrainer", "RenderResult", "Element", "Defect", "DefectKind", "Renderer",
+           "__version__"]
 
 if TYPE_CHECKING:
     from trl_visual_sdpo.config import VisualSDPOConfig
-    from trl_visual_sdpo.render.base import Defect, Element, Renderer, RenderResult
+    from trl_visual_sdpo.render.base import Renderer
+    from trl_visual_sdpo.results import Defect, DefectKind, Element, RenderResult
     from trl_visual_sdpo.trainer import VisualSDPOTrainer
 
 

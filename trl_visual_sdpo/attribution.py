@@ -17,7 +17,7 @@ import ast
 import re
 from typing import Callable, Iterable
 
-from trl_visual_sdpo.render.base import Element, RenderResult
+from trl_visual_sdpo.results import Element, RenderResult
 
 ATTRIBUTION_STATIC = "static"
 ATTRIBUTION_MODEL = "model"

@@ -13,7 +13,7 @@ import bisect
 from collections import defaultdict
 from typing import Sequence
 
-from trl_visual_sdpo.render.base import ATTRIBUTION_RUNTIME, BBox, RenderResult
+from trl_visual_sdpo.results import ATTRIBUTION_RUNTIME, BBox, RenderResult
 
 
 def iou(a: BBox, b: BBox) -> float:

@@ -10,7 +10,8 @@ from rich.progress import Progress
 
 from trl_visual_sdpo.extract import render_completions
 from trl_visual_sdpo.metrics import domain_metric
-from trl_visual_sdpo.render.base import Renderer, RenderResult
+from trl_visual_sdpo.render.base import Renderer
+from trl_visual_sdpo.results import RenderResult
 
 
 @torch.no_grad()

@@ -12,10 +12,9 @@ Then the teacher scores the student's own completion tokens after this longer pr
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from trl_visual_sdpo.render.base import Defect, RenderResult
+from trl_visual_sdpo.results import Defect, RenderResult
 
 CRASH_TEMPLATE = (
     "Your previous program for this request failed and drew nothing. The error was:\n"
@@ -108,15 +107,6 @@ def feedback_text(
     return "\n\n".join(parts + demo)
 
 
-def render_image(result: RenderResult):
-    """The render as an RGB PIL image, or None for failed renders."""
-    if not result.ok or not result.image_png:
-        return None
-    from PIL import Image
-
-    return Image.open(io.BytesIO(result.image_png)).convert("RGB")
-
-
 def build_teacher_prompt(
     prompt: Any,
     result: RenderResult,
@@ -145,7 +135,7 @@ def build_teacher_prompt(
     if result.infra_error:
         return prompt
     text = feedback_text(result, channels, max_error_chars, demonstration, language)
-    image = render_image(result) if "image" in channels else None
+    image = result.image() if "image" in channels else None
     if isinstance(prompt, str):
         if image is not None:
             raise ValueError("The image feedback channel needs conversational prompts (a list of chat messages); "

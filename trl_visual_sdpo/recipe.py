@@ -28,7 +28,8 @@ from trl_visual_sdpo.data import load_tasks
 from trl_visual_sdpo.data.common import load_prompt_dataset, parse_column_map
 from trl_visual_sdpo.evaluation import evaluate_policy
 from trl_visual_sdpo.models import default_policy_path, load_policy
-from trl_visual_sdpo.render.base import Renderer, RenderResult
+from trl_visual_sdpo.render.base import Renderer
+from trl_visual_sdpo.results import RenderResult
 from trl_visual_sdpo.rewards import ReferenceSimilarity, render_rewards
 from trl_visual_sdpo.sandbox import SandboxConfig
 from trl_visual_sdpo.trainer import VisualSDPOTrainer

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from trl_visual_sdpo.evaluation import TaskEvaluation
-from trl_visual_sdpo.render.base import RenderResult
+from trl_visual_sdpo.results import RenderResult
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; background: #fff; }

@@ -22,7 +22,8 @@ from typing import Callable, Sequence
 
 from trl_visual_sdpo.extract import render_completions
 from trl_visual_sdpo.metrics import domain_metric
-from trl_visual_sdpo.render.base import Renderer, RenderResult
+from trl_visual_sdpo.render.base import Renderer
+from trl_visual_sdpo.results import RenderResult
 
 
 class RenderReward:

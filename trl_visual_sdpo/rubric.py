@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from trl_visual_sdpo.render.base import BLANK, DEFECT_KINDS, Defect
+from trl_visual_sdpo.results import BLANK, DEFECT_KINDS, Defect
 
 
 def rubric_scores(ok: bool, defects: Sequence[Defect]) -> dict[str, float]:

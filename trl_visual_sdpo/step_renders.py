@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from trl_visual_sdpo.render.base import RenderResult
+from trl_visual_sdpo.results import RenderResult
 
 
 @dataclass

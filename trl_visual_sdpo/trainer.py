@@ -46,7 +46,8 @@ from trl_visual_sdpo.extract import completion_text, extract_code, render_comple
 from trl_visual_sdpo.feedback import build_teacher_prompt
 from trl_visual_sdpo.hub import build_model_card
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
-from trl_visual_sdpo.render.base import ATTRIBUTION_RUNTIME, Renderer, RenderResult
+from trl_visual_sdpo.render.base import Renderer
+from trl_visual_sdpo.results import ATTRIBUTION_RUNTIME, RenderResult
 from trl_visual_sdpo.rewards import with_renderer
 from trl_visual_sdpo.step_renders import StepRenders
 from trl_visual_sdpo.teacher import setup_teacher

@@ -21,8 +21,7 @@ from typing import Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
-from trl_visual_sdpo.feedback import render_image
-from trl_visual_sdpo.render.base import (
+from trl_visual_sdpo.results import (
     CLIPPED_TEXT,
     DATA_OVERLAP,
     LOW_CONTRAST,
@@ -95,7 +94,7 @@ def draw_defects(result: RenderResult, min_width: int = 320, line_width: int = 2
     save a smaller image than the canvas it measured). Images narrower than `min_width` are first enlarged by an
     integer factor (nearest neighbour, so the render stays crisp) so that the labels are readable.
     """
-    image = render_image(result)
+    image = result.image()
     if image is None:
         return None
     factor = max(1, -(-min_width // image.width))  # ceil division

@@ -214,13 +214,12 @@ def load_web_tasks(split: str = "train", n: int | None = None, with_images: bool
     records = [{k: t[k] for k in ("task_id", "page_type", "reference_code")} for t in rows]
     if not with_images:
         return Dataset.from_list([{**r, "prompt": _prompt(t["instruction"])} for r, t in zip(records, rows)])
-    from trl_visual_sdpo.feedback import render_image
     from trl_visual_sdpo.render.web import WebRenderer
 
     own = renderer is None
     renderer = renderer or WebRenderer()
     try:
-        images = [render_image(r) for r in renderer.render_batch([t["reference_code"] for t in rows])]
+        images = [r.image() for r in renderer.render_batch([t["reference_code"] for t in rows])]
     finally:
         if own:
             renderer.close()

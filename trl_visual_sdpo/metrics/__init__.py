@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from trl_visual_sdpo.render.base import Renderer, RenderResult
+from trl_visual_sdpo.render.base import Renderer
+from trl_visual_sdpo.results import RenderResult
 
 def domain_metric(domain: str) -> tuple[Callable[[RenderResult, RenderResult], dict], str]:
     """The benchmark metric of `domain` and its headline key (from its `trl_visual_sdpo.domains.Domain`)."""

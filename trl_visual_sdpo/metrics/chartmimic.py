@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from trl_visual_sdpo.metrics.colors import ciede2000_similarity
-from trl_visual_sdpo.render.base import RenderResult
+from trl_visual_sdpo.results import RenderResult
 
 AXES = ("text", "layout", "type", "color")
 MAX_COLORS = 10

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from trl_visual_sdpo.metrics.colors import ciede2000_similarity
-from trl_visual_sdpo.render.base import RenderResult
+from trl_visual_sdpo.results import RenderResult
 
 MATCH_THRESHOLD = 0.5
 MERGE_GAIN = 0.05

@@ -44,7 +44,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from trl_visual_sdpo.metrics.chartmimic import _f1, _multiset_f1, color_f1
-from trl_visual_sdpo.render.base import Element, RenderResult
+from trl_visual_sdpo.results import Element, RenderResult
 
 AESTHETIC_AXES = ("aspect_ratio", "whitespace", "collisions", "balance")
 SIMILARITY_AXES = ("text", "position", "color", "shapes")

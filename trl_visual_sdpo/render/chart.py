@@ -30,7 +30,7 @@ import msgspec
 
 from trl_visual_sdpo.defects import find_defects
 from trl_visual_sdpo.isolation import FrameError, decode, encode, validate
-from trl_visual_sdpo.render.base import Element, RenderResult, check_png
+from trl_visual_sdpo.results import Element, RenderResult, check_png
 from trl_visual_sdpo.rubric import rubric_scores
 from trl_visual_sdpo.sandbox import (
     PROGRAM_FILENAME,

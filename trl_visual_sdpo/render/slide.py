@@ -42,7 +42,7 @@ import msgspec
 
 from trl_visual_sdpo.defects import dominant_color, find_defects, pixels_around
 from trl_visual_sdpo.isolation import FrameError, validate
-from trl_visual_sdpo.render.base import Element, RenderResult, check_png
+from trl_visual_sdpo.results import Element, RenderResult, check_png
 from trl_visual_sdpo.render.office import OfficeConverter, OfficeError
 from trl_visual_sdpo.rubric import rubric_scores
 from trl_visual_sdpo.sandbox import PROGRAM_FILENAME, Sandbox, SandboxConfig, format_program_exception, program_lines
