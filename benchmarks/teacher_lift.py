@@ -188,7 +188,7 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["base", "outputs/sft-chart"],
                         help="'base' (the embedded SmolLM2-135M-Instruct), Hub ids or checkpoint directories.")
     parser.add_argument("--eval_tasks", type=int, default=35, help="Held-out tasks the triples are built from.")
-    parser.add_argument("--max_per_channel", type=int, default=6, help="Triples per feedback channel.")
+    parser.add_argument("--max_per_channel", type=int, default=12, help="Triples per feedback channel.")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
     args = parser.parse_args()
     if not args.report:
