@@ -112,6 +112,22 @@ def test_texts_axe_core_cannot_judge_are_measured_on_the_pixels_under_their_glyp
     assert next(e for e in white.elements if e.kind == "text").meta["contrast"]["ratio"] > 12
 
 
+def test_a_page_cannot_undo_the_glyph_free_screenshot():
+    """A page that removes every style element added to it (a MutationObserver) once kept its faint text on a
+    gradient from being measured: the glyph-hiding rule now goes in through the DevTools protocol."""
+    page = STYLE + ('<div style="background:linear-gradient(90deg,#f4f4f4,#fff);padding:20px">\n'
+                    '<p style="color:#d0d0d0">Faint words on a gradient</p></div>\n<script>\n'
+                    'new MutationObserver(records => { for (const r of records) for (const n of r.addedNodes) '
+                    'if (n.tagName === "STYLE") n.remove(); })\n'
+                    '  .observe(document.documentElement, {childList: true, subtree: true});\n</script>')
+    web = WebRenderer()
+    try:
+        result = web.render(page)
+    finally:
+        web.close()
+    assert [d.kind for d in result.defects] == [LOW_CONTRAST], [d.message for d in result.defects]
+
+
 def test_clipped_and_overflowing_text_name_their_container(renders):
     clipped = next(d for d in renders[CLIPPED_TEXT][0].defects if d.kind == CLIPPED_TEXT)
     overflowing = next(d for d in renders[OVERFLOW][0].defects if d.kind == OVERFLOW)

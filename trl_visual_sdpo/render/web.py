@@ -342,9 +342,7 @@ class WebRenderer:
         unjudged = [item["id"] for item in walked["elements"] if item["text"] and item["id"] not in judged]
         without_text = None
         if unjudged:  # the same page with every glyph hidden: what those texts are drawn on, pixel by pixel
-            await _call(cdp, world, _HIDE_GLYPHS, [HIDE_GLYPHS_CSS, True])
-            without_text = await page.screenshot(full_page=True, clip=clip)
-            await _call(cdp, world, _HIDE_GLYPHS, [HIDE_GLYPHS_CSS, False])
+            without_text = await _screenshot_without_glyphs(cdp, world, page, clip)
         return {"walked": walked, "rule_lines": rule_lines, "contrast": contrast, "unjudged": unjudged, "png": png,
                 "without_text_png": without_text, "size": (self.config.viewport_width, height), "blocked": blocked}
 
@@ -508,20 +506,21 @@ HIDE_GLYPHS_CSS = ("*, *::before, *::after, *::placeholder, *::marker { -webkit-
 """Hides every glyph's fill and nothing else (no layout change; borders, text shadows and decorations that
 follow `color` stay), for the screenshot of what texts are drawn on."""
 
-_HIDE_GLYPHS = """
-([css, on]) => {
-  const id = 'tvs-hide-glyphs';
-  const old = document.getElementById(id);
-  if (old) old.remove();
-  if (on) {
-    const style = document.createElement('style');
-    style.id = id;
-    style.textContent = css;
-    (document.head || document.documentElement).appendChild(style);
-  }
-  return new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))));
-}
-"""
+_NEXT_FRAMES = "() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))"
+
+
+async def _screenshot_without_glyphs(cdp, world: int, page, clip: dict) -> bytes:
+    """The page's screenshot with every glyph hidden (`HIDE_GLYPHS_CSS`). The rule goes in through the DevTools
+    protocol's inspector style sheet, not as a `<style>` element: a page watching its DOM (a MutationObserver)
+    removed an added element before the shot and so hid its faint text from the measurement."""
+    tree = await cdp.send("Page.getFrameTree")
+    sheet = (await cdp.send("CSS.createStyleSheet", {"frameId": tree["frameTree"]["frame"]["id"]}))["styleSheetId"]
+    await cdp.send("CSS.setStyleSheetText", {"styleSheetId": sheet, "text": HIDE_GLYPHS_CSS})
+    try:
+        await _call(cdp, world, _NEXT_FRAMES, None)
+        return await page.screenshot(full_page=True, clip=clip)
+    finally:
+        await cdp.send("CSS.setStyleSheetText", {"styleSheetId": sheet, "text": ""})
 
 
 def _to_result(html: str, value: dict, config: WebRenderConfig, seconds: float) -> RenderResult:
