@@ -154,3 +154,10 @@ def forge_then_crash(payload):
 
     _forge(msgspec.msgpack.encode({"ok": True, "value": {"forged": True}}))
     os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def import_package_module(payload):
+    import importlib
+
+    module = importlib.import_module(payload["module"])  # imported here, as the job user, not preloaded
+    return {"file": module.__file__, "uid": os.getuid()}

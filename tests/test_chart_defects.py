@@ -5,7 +5,8 @@ import pytest
 
 from trl_visual_sdpo.defects import CHART_MIN_CONTRAST, blank, find_defects, text_overlaps
 from trl_visual_sdpo.render.base import BLANK, Element
-from trl_visual_sdpo.render.chart import ChartRenderer, measure_text_contrast
+from trl_visual_sdpo.render.chart import ChartRenderer
+from trl_visual_sdpo.render.chart_job import measure_text_contrast
 from trl_visual_sdpo.rewards import defect_free_reward
 
 

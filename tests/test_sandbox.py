@@ -45,6 +45,13 @@ def test_normal_job_runs_unprivileged_in_a_fresh_directory(sandbox):
     assert first.value["cwd"] != second.value["cwd"]
 
 
+def test_a_job_imports_package_modules_that_were_not_preloaded(sandbox):
+    # the package is bound into the sandbox's empty /tmp: every directory above it must be open to the job user
+    outcome = run(sandbox, "import_package_module", module="trl_visual_sdpo.rubric")
+    assert outcome.ok, outcome.error
+    assert outcome.value["uid"] == 65534 and outcome.value["file"].startswith("/tmp/.trl_visual_sdpo_pkg/")
+
+
 def test_exception_is_reported(sandbox):
     outcome = run(sandbox, "raise_error")
     assert not outcome.ok and "ZeroDivisionError: division by zero" in outcome.error

@@ -179,19 +179,24 @@ def bwrap_command(
     for path in hidden:
         cmd += ["--tmpfs", path]
     made: set[str] = set()
-    for path in sorted(set(expose)):
-        root = next((r for r in roots if _is_within(path, r) and path != r), None)
-        if root is None:
-            continue  # visible already through the read-only root
+
+    def traversable_parents(path: str) -> list[str]:
         # Mount points bwrap creates inside an empty directory would be private (0700), so another user (the job
         # user, `nobody`) could not traverse them: create the parents world-traversable first.
+        root = next((r for r in roots if _is_within(path, r) and path != r), None)
+        args: list[str] = []
         for parent in reversed(Path(path).parents):
-            if _is_within(str(parent), root) and str(parent) != root and str(parent) not in made:
+            if root is not None and _is_within(str(parent), root) and str(parent) != root and str(parent) not in made:
                 made.add(str(parent))
-                cmd += ["--perms", "0755", "--dir", str(parent)]
-        cmd += ["--ro-bind", path, path]
+                args += ["--perms", "0755", "--dir", str(parent)]
+        return args
+
+    for path in sorted(set(expose)):
+        if not any(_is_within(path, r) and path != r for r in roots):
+            continue  # visible already through the read-only root
+        cmd += [*traversable_parents(path), "--ro-bind", path, path]
     for source, target in (ro_binds or {}).items():
-        cmd += ["--ro-bind", source, target]
+        cmd += [*traversable_parents(target), "--ro-bind", source, target]
     for path in writable_binds:
         cmd += ["--bind-try", path, path]
     if uid is not None:
