@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+import torch
 from accelerate import PartialState
 from datasets import Dataset, IterableDataset
 from trl import ModelConfig, ScriptArguments, TrlParser, get_peft_config, get_quantization_config
@@ -197,6 +198,10 @@ def _run(script_args, training_args, model_args, train_tasks, eval_tasks, render
         peft_config=get_peft_config(model_args),
         renderer=renderer,
     )
+    if script_args.ignore_bias_buffers:  # as TRL's scripts: DDP skips boolean buffers (e.g. causal masks)
+        trainer.model._ddp_params_and_buffers_to_ignore = [
+            name for name, buffer in trainer.model.named_buffers() if buffer.dtype == torch.bool
+        ]
     trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
     trainer.save_model(training_args.output_dir)
 
