@@ -11,7 +11,7 @@ from accelerate.utils import DistributedType
 from trl import ModelConfig
 
 from trl_visual_sdpo import VisualSDPOConfig
-from trl_visual_sdpo.recipe import quantization_kwargs
+from trl_visual_sdpo.recipe import model_init_kwargs
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "recipes" / "accelerate_configs"
@@ -49,7 +49,9 @@ def test_vllm_generation_settings_are_accepted(tmp_path, mode):
     assert config.use_vllm and config.vllm_mode == mode and config.distill_weight == 1.0
 
 
-def test_qlora_loads_in_4bit_on_each_process_device():
-    kwargs = quantization_kwargs(ModelConfig(model_name_or_path="m", load_in_4bit=True, use_peft=True))
+def test_qlora_loads_in_4bit_on_each_process_device(tmp_path):
+    args = VisualSDPOConfig(output_dir=str(tmp_path), use_cpu=True)
+    kwargs = model_init_kwargs(ModelConfig(model_name_or_path="m", load_in_4bit=True, use_peft=True), args)
     assert kwargs["quantization_config"].load_in_4bit and kwargs["device_map"] == {"": 0}
-    assert quantization_kwargs(ModelConfig(model_name_or_path="m")) == {}
+    plain = model_init_kwargs(ModelConfig(model_name_or_path="m"), args)
+    assert "quantization_config" not in plain and "device_map" not in plain
