@@ -22,7 +22,7 @@ and `vs_grpo` (difference to GRPO's final held-out reward, paired bootstrap over
 
 CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
 
-    nohup python benchmarks/grid_v2.py --torch_threads 1 > grid_v2.log 2>&1 &
+    nohup python benchmarks/grid_v2.py > grid_v2.log 2>&1 &
     python benchmarks/grid_v2.py --report
 
 Smoke test (minutes): `python benchmarks/grid_v2.py --smoke`.
@@ -33,7 +33,8 @@ GPU, the same grid on a larger model and ChartMimic-sized budgets (warm-start it
 
     python benchmarks/grid_v2.py --model outputs/sft-chart-qwen1.5b --steps 200 --eval_every 20 \
         --batch_size 16 --num_generations 8 --max_completion_length 1024 --eval_max_new_tokens 1024 \
-        --eval_tasks 35 --samples_per_task 8 --learning_rate 1e-4 --seeds 0 1 2 3 4
+        --eval_tasks 35 --samples_per_task 8 --learning_rate 1e-4 --seeds 0 1 2 3 4 \
+        --torch_threads 0 --trainer_overrides '{"bf16": true}'   # or '{"use_vllm": true, "vllm_mode": "colocate"}'
 
 (for ChartMimic itself, point `recipes/chart.py --dataset_name ChartMimic/ChartMimic` at the same checkpoint; this
 grid scores the embedded held-out tasks, whose reference programs the similarity reward needs).
@@ -54,6 +55,12 @@ import sample_efficiency as se
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
 ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise"]
+# benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
+# cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);
+# TRL's default sizes it from the free memory instead.
+FASTEST_GENERATION = {"use_transformers_continuous_batching": True,
+                      "transformers_continuous_batching_config": {"num_blocks": 128, "block_size": 64,
+                                                                  "max_batch_tokens": 512}}
 BUDGET_FIELDS = ("model", "steps", "eval_every", "batch_size", "num_generations", "max_completion_length",
                  "temperature", "learning_rate", "eval_tasks", "samples_per_task", "eval_temperature",
                  "eval_max_new_tokens", "revise_rounds", "trainer_overrides")
@@ -189,7 +196,7 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--model", default="outputs/sft-chart", help="The warm start (recipes/sft_chart.py).")
     parser.add_argument("--steps", type=int, default=24)
-    parser.add_argument("--eval_every", type=int, default=6)
+    parser.add_argument("--eval_every", type=int, default=8)
     parser.add_argument("--batch_size", type=int, default=8, help="Rollouts per step.")
     parser.add_argument("--num_generations", type=int, default=4, help="Rollouts per prompt (GRPO group size).")
     parser.add_argument("--max_completion_length", type=int, default=448)
@@ -199,13 +206,15 @@ def main() -> None:
     parser.add_argument("--samples_per_task", type=int, default=4)
     parser.add_argument("--eval_temperature", type=float, default=0.7)
     parser.add_argument("--eval_max_new_tokens", type=int, default=448)
+    parser.add_argument("--eval_batch_size", type=int, default=32, help="Held-out completions per generate call.")
     parser.add_argument("--revise_rounds", type=int, default=1)
-    parser.add_argument("--trainer_overrides", type=json.loads, default={},
-                        help='JSON of extra GRPOConfig fields for every training arm, e.g. \'{"cache_implementation": '
-                        '"static"}\' (benchmarks/generation_speed.py says which generation path is fastest).')
-    parser.add_argument("--torch_threads", type=int, default=None,
-                        help="torch.set_num_threads for generation and training (default: torch's). On a CPU shared "
-                        "with other jobs 1 thread is several times faster than 2 (benchmarks/generation_speed.py).")
+    parser.add_argument("--trainer_overrides", type=json.loads, default=FASTEST_GENERATION,
+                        help="JSON of extra GRPOConfig fields for every training arm. Default: transformers' "
+                        "continuous batching with a bounded paged cache, the fastest path measured on CPU by "
+                        "benchmarks/generation_speed.py ('{}' for TRL's plain batched generate).")
+    parser.add_argument("--torch_threads", type=int, default=1,
+                        help="torch.set_num_threads for generation and training (0: torch's default). On a CPU "
+                        "shared with other jobs 1 thread is several times faster than 2 (generation_speed.py).")
     parser.add_argument("--smoke", action="store_true",
                         help="A tiny grid (2 steps, 2 tasks x 2 samples, 64 tokens, seed 0) into grid_v2_smoke/.")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
@@ -223,7 +232,7 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(args.torch_threads)
-    skip = ("arms", "seeds", "report", "smoke", "torch_threads")  # not part of the budget: results do not depend on them
+    skip = ("arms", "seeds", "report", "smoke", "torch_threads")  # the budget key is BUDGET_FIELDS alone
     budget = argparse.Namespace(**{k: v for k, v in vars(args).items() if k not in skip})
     for seed in args.seeds:  # seed-major, so that every arm has a first seed early
         for arm in args.arms:

@@ -100,7 +100,8 @@ def evaluate(model, tokenizer, renderer, tasks, args) -> tuple[dict, list]:
 
     kwargs = eval_kwargs(args)
     summary, evaluations = evaluate_policy(model, tokenizer, renderer, tasks, args.eval_max_new_tokens,
-                                           description="Held-out", **kwargs)
+                                           batch_size=getattr(args, "eval_batch_size", 8), description="Held-out",
+                                           **kwargs)
     summary["held_out_reward"] = held_out_reward(summary)
     headline = domain_metric(renderer.domain)[1]
     summary["task_rewards"] = task_rewards([e.result for e in evaluations], [e.scores for e in evaluations],
@@ -185,8 +186,8 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
                   num_generations=args.num_generations, max_completion_length=args.max_completion_length,
                   temperature=getattr(args, "temperature", 0.7), max_steps=args.steps,
                   learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none",
-                  bf16=False, use_cpu=not torch.cuda.is_available(), seed=seed,
-                  **getattr(args, "trainer_overrides", {}))  # grid v2: the fastest generation settings
+                  bf16=False, use_cpu=not torch.cuda.is_available(), seed=seed)
+    common.update(getattr(args, "trainer_overrides", {}))  # grid v2: the fastest generation settings, bf16 on GPU
     rewards = render_rewards(renderer)
     peft_config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM")
     curve: list[dict] = []
