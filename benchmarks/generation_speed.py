@@ -71,7 +71,7 @@ def generate(model, tokenizer, prompt_ids: list[list[int]], new_tokens: int, pat
     return time.perf_counter() - start, completions
 
 
-def train_pass(model, prompt_ids, completions, lora: bool) -> float:
+def train_pass(model, prompt_ids, completions) -> float:
     """Seconds of one forward + backward + optimizer step on prompt + completion (the loss pass of a step)."""
     import torch
     from trl.trainer.utils import pad
@@ -128,7 +128,7 @@ def main() -> None:
             ids = prompt_ids[:2] if path == "sequential" else prompt_ids  # per-completion cost is what matters
             try:
                 elapsed, out = generate(model, tokenizer, ids, args.new_tokens, path)
-            except Exception as error:  # a path this transformers build cannot run on CPU: recorded, not fatal
+            except Exception as error:  # noqa: BLE001 - a path this build cannot run on CPU is recorded, not fatal
                 seconds[path] = [float("nan")]
                 print(f"{path}: failed ({type(error).__name__}: {error})", flush=True)
                 continue
@@ -153,12 +153,12 @@ def main() -> None:
     backward: dict[str, list[float]] = {"lora": [], "full": []}
     lora_model = get_peft_model(model, LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"]))
     for _ in range(args.repeats):
-        backward["lora"].append(train_pass(lora_model, prompt_ids, completions, lora=True))
+        backward["lora"].append(train_pass(lora_model, prompt_ids, completions))
         with lora_model.disable_adapter():
             base = lora_model.get_base_model()
             for p in base.parameters():
                 p.requires_grad_(True)
-            backward["full"].append(train_pass(base, prompt_ids, completions, lora=False))
+            backward["full"].append(train_pass(base, prompt_ids, completions))
             for name, p in base.named_parameters():
                 p.requires_grad_("lora_" in name)
         print(f"train pass: lora {backward['lora'][-1]:.1f} s, full {backward['full'][-1]:.1f} s", flush=True)
