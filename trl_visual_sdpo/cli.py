@@ -114,11 +114,18 @@ def _eval_model(args) -> int:
 
     if args.num_samples > 1 and args.temperature is None:
         args.temperature = 1.0  # several samples per task only make sense sampled
-    model_kwargs = {"dtype": args.dtype, "attn_implementation": args.attn_implementation,
-                    "trust_remote_code": args.trust_remote_code}
-    # TRL's model loading: on a GPU machine the model goes to the GPU (device_map="auto"), on a CPU one it stays.
-    model, processing_class = load_policy(args.model, revision=args.revision,
-                                          **{k: v for k, v in model_kwargs.items() if v is not None})
+    model, processing_class, generator, device = None, None, None, "vllm"
+    if args.use_vllm:
+        from trl_visual_sdpo.evaluation import vllm_generator
+
+        generator = vllm_generator(args.model, args.revision, args.trust_remote_code, args.dtype or "auto")
+    else:
+        model_kwargs = {"dtype": args.dtype, "attn_implementation": args.attn_implementation,
+                        "trust_remote_code": args.trust_remote_code}
+        # TRL's model loading: on a GPU machine the model goes to the GPU (device_map="auto"), on a CPU one it stays.
+        model, processing_class = load_policy(args.model, revision=args.revision,
+                                              **{k: v for k, v in model_kwargs.items() if v is not None})
+        device = str(model.device)
     renderer = load_renderer(args.domain)
     try:
         # Like recipes/web.py: a vision-language policy sees the embedded pages' screenshots.
@@ -127,12 +134,13 @@ def _eval_model(args) -> int:
                            **({"with_images": True, "renderer": renderer} if shows_pages else {}))
         summary, evaluations = evaluate_policy(model, processing_class, renderer, tasks, args.max_new_tokens,
                                                args.batch_size, description=f"Generating for {len(tasks)} tasks",
-                                               temperature=args.temperature, samples_per_task=args.num_samples)
+                                               temperature=args.temperature, samples_per_task=args.num_samples,
+                                               generator=generator)
     finally:
         renderer.close()
     meta = {"model": args.model, "domain": args.domain, "dataset": args.dataset or f"embedded {args.domain} tasks",
             "split": args.split, "num_samples": args.num_samples, "temperature": args.temperature,
-            "device": str(model.device)}
+            "device": device}
     json_path, html_path = write_report(args.out, summary, evaluations, meta)
     _print(summary, args.json)
     if not args.json:
@@ -181,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--attn_implementation", help="Attention implementation, e.g. sdpa or flash_attention_2.")
     evaluate.add_argument("--revision", help="Model revision on the Hub.")
     evaluate.add_argument("--trust_remote_code", action="store_true", help="Allow the model's own code from the Hub.")
+    evaluate.add_argument("--use_vllm", action="store_true", help="Generate with vLLM (a GPU and `pip install "
+                          "trl-visual-sdpo[vllm]`), for large evaluations; an adapter is served as a LoRA.")
     evaluate.add_argument("--out", default="eval-report", help="Directory for report.json and report.html.")
     evaluate.add_argument("--json", action="store_true", help="Print the scores as JSON.")
     evaluate.set_defaults(run=_eval)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 import torch
 from rich.progress import Progress
@@ -66,6 +67,38 @@ def generate_completions(
     return completions
 
 
+def vllm_generator(
+    model_name_or_path: str, revision: str | None = None, trust_remote_code: bool = False, dtype: str = "auto",
+    seed: int = 0,
+) -> Callable[[Sequence[list[dict]], int, float | None], list[str]]:
+    """A `generate(prompts, max_new_tokens, temperature) -> completions` backed by vLLM, for large evaluations on a
+    GPU (`pip install trl-visual-sdpo[vllm]`). A trained adapter directory is served as a LoRA on its base model.
+    Image parts (`{"type": "image", "image": PIL}`) go to vLLM as its `image_pil` parts."""
+    from vllm import LLM, SamplingParams
+    from vllm.lora.request import LoRARequest
+
+    from trl_visual_sdpo.models import _base_model
+
+    adapter = (Path(model_name_or_path) / "adapter_config.json").is_file()
+    llm = LLM(model=_base_model(model_name_or_path), revision=revision, trust_remote_code=trust_remote_code,
+              dtype=dtype, seed=seed, enable_lora=adapter)
+    lora = LoRARequest("policy", 1, model_name_or_path) if adapter else None
+
+    def vllm_parts(message: dict) -> dict:
+        if isinstance(message["content"], str):
+            return message
+        return {**message, "content": [{"type": "image_pil", "image_pil": part["image"]}
+                                       if part.get("type") == "image" else part for part in message["content"]]}
+
+    def generate(prompts: Sequence[list[dict]], max_new_tokens: int, temperature: float | None) -> list[str]:
+        params = SamplingParams(max_tokens=max_new_tokens, temperature=temperature or 0.0)
+        conversations = [[vllm_parts(m) for m in prompt] for prompt in prompts]
+        outputs = llm.chat(conversations, params, lora_request=lora, use_tqdm=True)
+        return [output.outputs[0].text for output in outputs]
+
+    return generate
+
+
 def pass_at_k(results: Sequence[RenderResult], k: int) -> dict[str, float]:
     """Over tasks of `k` consecutive samples each: the share with at least one sample that runs (`pass@k/exec`) and
     with at least one that renders with no defect (`pass@k/flawless`)."""
@@ -119,11 +152,13 @@ def evaluate_policy(
     description: str = "Generating",
     temperature: float | None = None,
     samples_per_task: int = 1,
+    generator: Callable[[Sequence[list[dict]], int, float | None], list[str]] | None = None,
 ) -> tuple[dict[str, float], list[TaskEvaluation]]:
     """Generate for every task, render, and score with the domain's metric against each task's `reference_code`.
 
     `temperature=None` decodes greedily (one completion per task); with a temperature, `samples_per_task` sampled
-    completions per task are scored, consecutive in the returned evaluations.
+    completions per task are scored, consecutive in the returned evaluations. `generator` replaces transformers'
+    generation (e.g. `vllm_generator(...)`; `model` and `processing_class` are then unused).
 
     Returns the summary over all completions (execution rate, defects, rubric, `reference_similarity` = the
     metric's headline, and the mean of each metric axis as `metric/<axis>`) and the per-completion evaluations.
@@ -136,12 +171,16 @@ def evaluate_policy(
     if "image" in columns:  # image-conditioned tasks: the picture goes into the prompt's image part
         prompts = [with_image(prompt, image) for prompt, image in zip(prompts, tasks["image"])]
     prompts = [prompt for prompt in prompts for _ in range(samples_per_task)]
-    completions = generate_completions(model, processing_class, prompts, max_new_tokens, batch_size, description,
-                                       temperature)
+    if generator is not None:
+        completions = generator(prompts, max_new_tokens, temperature)
+    else:
+        completions = generate_completions(model, processing_class, prompts, max_new_tokens, batch_size, description,
+                                           temperature)
     results = render_completions(renderer, completions, description="Rendering")
     references = renderer.render_batch(list(tasks["reference_code"])) if "reference_code" in columns else []
     references = [reference for reference in references for _ in range(samples_per_task)]
-    metric, headline = domain_metric(renderer.domain)
+    # the domain's metric only when there is something to compare with (a domain may have none)
+    metric, headline = domain_metric(renderer.domain) if references else (None, None)
     task_ids = list(tasks["task_id"]) if "task_id" in columns else [str(i) for i in range(len(tasks))]
     task_ids = [task_id for task_id in task_ids for _ in range(samples_per_task)]
     evaluations = [
