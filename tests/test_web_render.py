@@ -16,7 +16,8 @@ import zlib
 import pytest
 
 from trl_visual_sdpo.render.base import RenderResult
-from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer, _wrapper_script, annotate_source, find_chromium
+from trl_visual_sdpo.render.browser import _wrapper_script, find_chromium
+from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer, annotate_source
 
 TIMEOUT_S = 6.0
 

@@ -1,7 +1,7 @@
 """Web pages: render HTML in a real headless Chromium, and trace every visible element back to its source lines.
 
-One warm browser serves every page (a new browser context per page), driven by Playwright's async API on a
-background thread, so `render_batch` renders several pages at once. Pages are hostile input:
+One warm browser (`browser.py`) serves every page (a new browser context per page), driven by Playwright's async
+API on a background thread, so `render_batch` renders several pages at once. Pages are hostile input:
 
 - no network: the page is served from a fake origin by request interception and every other request is refused;
   the browser itself runs inside bubblewrap without a network namespace, so nothing leaves the machine even if
@@ -28,21 +28,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import os
-import shlex
-import shutil
-import stat
-import tempfile
-import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any, Sequence
 
 from trl_visual_sdpo.defects import find_defects, glyph_contrast, required_contrast
-from trl_visual_sdpo.isolation import bwrap_command, hidden_directories, resolve_isolation
+from trl_visual_sdpo.render.browser import Browser
 from trl_visual_sdpo.results import Element, RenderResult
 from trl_visual_sdpo.rubric import rubric_scores
 
@@ -50,7 +43,6 @@ PAGE_URL = "http://page.invalid/"
 """The fake origin a page is served from (`.invalid` never resolves)."""
 LINE_ATTRIBUTE = "data-tvs-line"
 ID_ATTRIBUTE = "data-tvs-id"
-CHROMIUM_ENV = "TVS_CHROMIUM"
 
 
 @dataclass
@@ -137,46 +129,6 @@ def _hex(css_color: str) -> str | None:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _wrapper_script(chromium: str, directory: Path) -> str:
-    """An executable that starts `chromium` inside bubblewrap (`trl_visual_sdpo.isolation`): no network; home,
-    project and /tmp hidden; Playwright's profile directory, passed as `--user-data-dir`, bound back in read-write;
-    the browser's own directory bound back read-only when it lives in a hidden one (Playwright's download under
-    ~/.cache)."""
-    prefix = bwrap_command(
-        hidden=hidden_directories(), expose=[str(Path(chromium).resolve().parent)], writable_binds=["__PROFILE__"],
-        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"},
-    )
-    command = shlex.join([*prefix, chromium]).replace("__PROFILE__", '"$profile"')
-    script = directory / "chromium-sandboxed"
-    script.write_text(
-        "#!/bin/sh\n"
-        "profile=/nonexistent\n"
-        'for a in "$@"; do case "$a" in --user-data-dir=*) profile="${a#--user-data-dir=}";; esac; done\n'
-        f'exec {command} "$@"\n'
-    )
-    script.chmod(script.stat().st_mode | stat.S_IEXEC | stat.S_IXGRP | stat.S_IXOTH)
-    return str(script)
-
-
-def find_chromium(configured: str | None = None, bundled: str | None = None) -> str:
-    """The browser to run: `configured` (or `$TVS_CHROMIUM`), else Playwright's own Chromium (`bundled`) when it
-    was downloaded, else the system's `chromium`."""
-    for candidate in (configured, os.environ.get(CHROMIUM_ENV)):
-        if candidate:
-            found = shutil.which(candidate) or (candidate if os.path.exists(candidate) else None)
-            if found is None:
-                raise FileNotFoundError(f"No browser at {candidate!r}. Set WebRenderConfig.chromium_path (or "
-                                        f"${CHROMIUM_ENV}) to a Chromium executable, or unset it.")
-            return found
-    if bundled and os.path.exists(bundled):
-        return bundled
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if shutil.which(name):
-            return shutil.which(name)
-    raise FileNotFoundError("No Chromium found. Run `playwright install chromium`, or install your system's "
-                            "`chromium` package (Debian/Ubuntu: apt-get install chromium).")
-
-
 class WebRenderer:
     """The web domain: HTML pages -> `RenderResult`s, rendered in one warm, network-less headless Chromium.
 
@@ -189,54 +141,15 @@ class WebRenderer:
 
     def __init__(self, config: WebRenderConfig | None = None):
         self.config = config or WebRenderConfig()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._playwright = None
-        self._browser = None
+        self.browser = Browser(self.config.chromium_path, self.config.isolation, (
+            "--disable-gpu", "--disable-dev-shm-usage", "--mute-audio",
+            f"--js-flags=--max-old-space-size={self.config.js_heap_mb}"))
+        self.isolation = self.browser.isolation
         self._semaphore: asyncio.Semaphore | None = None
-        self._launch_lock: asyncio.Lock | None = None
-        self._executable_path: str | None = None
-        self._scratch: Path | None = None  # holds the sandbox wrapper script while a browser may be launched
-        self._lock = threading.Lock()
-        self.isolation = resolve_isolation(self.config.isolation, "The web renderer's browser")
         self.browser_restarts = 0
         """Pages re-rendered because the browser died under them (our failure, not the page's)."""
 
-    # ------------------------------------------------------------------ the browser, on its own thread
-
-    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._loop is None:
-                self._loop = asyncio.new_event_loop()
-                self._thread = threading.Thread(target=self._loop.run_forever, name="tvs-web", daemon=True)
-                self._thread.start()
-        return self._loop
-
-    def _executable(self, bundled: str | None) -> str:
-        chromium = find_chromium(self.config.chromium_path, bundled)
-        if self.isolation == "none":
-            return chromium
-        self._scratch = self._scratch or Path(tempfile.mkdtemp(prefix="tvs-web-"))
-        return _wrapper_script(chromium, self._scratch)
-
-    async def _browser_ready(self):
-        async with self._launch_lock:  # pages waiting for a (re)start share one launch
-            if self._browser is not None and self._browser.is_connected():
-                return self._browser
-            from playwright.async_api import async_playwright
-
-            if self._playwright is None:
-                self._playwright = await async_playwright().start()
-            if self._executable_path is None:
-                bundled = self._playwright.chromium.executable_path
-                self._executable_path = await asyncio.get_running_loop().run_in_executor(
-                    None, self._executable, bundled)
-            self._browser = await self._playwright.chromium.launch(
-                executable_path=self._executable_path,
-                args=["--disable-gpu", "--disable-dev-shm-usage", "--mute-audio",
-                      f"--js-flags=--max-old-space-size={self.config.js_heap_mb}"],
-            )
-            return self._browser
+    # ------------------------------------------------------------------ pages, on the browser's loop
 
     async def _render_async(self, html: str) -> RenderResult:
         start = time.perf_counter()
@@ -245,7 +158,7 @@ class WebRenderer:
                 f"The page is {len(html):,} characters long, over the {self.config.max_html_chars:,} limit. "
                 "Write a smaller page (no huge inline images or data).", code=html)
         if self._semaphore is None:  # made on the loop's thread, where every page coroutine runs
-            self._semaphore, self._launch_lock = asyncio.Semaphore(self.config.concurrency), asyncio.Lock()
+            self._semaphore = asyncio.Semaphore(self.config.concurrency)
         async with self._semaphore:
             result, browser_died = await self._render_attempt(html, start)
             if browser_died:  # the browser (not just the page's tab) went away: ours to retry, once
@@ -261,7 +174,7 @@ class WebRenderer:
     async def _render_attempt(self, html: str, start: float) -> tuple[RenderResult, bool]:
         """One try at a page, and whether the browser itself died (then the page is not to blame)."""
         try:
-            browser = await self._browser_ready()
+            browser = await self.browser.ready()
         except FileNotFoundError:
             raise
         except Exception as error:
@@ -281,7 +194,7 @@ class WebRenderer:
         except Exception as error:  # a crashed tab (the page's doing) or a dead browser (ours): the next page
             died = not browser.is_connected()  # gets a fresh browser
             if died:
-                self._browser = None
+                await self.browser.discard()
             return RenderResult.failure(_failure_message(error, self.config), code=html,
                                         seconds=time.perf_counter() - start), died
         finally:
@@ -293,12 +206,7 @@ class WebRenderer:
         try:
             await asyncio.wait_for(context.close(), 5)
         except Exception:  # a tab stuck in a script loop: restart the browser rather than wait
-            browser, self._browser = self._browser, None
-            if browser is not None:
-                try:
-                    await asyncio.wait_for(browser.close(), 5)
-                except Exception:
-                    pass
+            await self.browser.discard()
 
     async def _load_and_measure(self, context, html: str) -> dict:
         served = {"page": False}
@@ -355,8 +263,7 @@ class WebRenderer:
     def render_batch(self, codes: Sequence[str]) -> list[RenderResult]:
         """Render pages, `config.concurrency` at a time in the warm browser, in the order given. Never raises for
         a page; only a missing browser (a setup problem) raises `FileNotFoundError`."""
-        loop = self._ensure_loop()
-        futures: list[Future] = [asyncio.run_coroutine_threadsafe(self._render_async(code), loop) for code in codes]
+        futures: list[Future] = [self.browser.submit(self._render_async(code)) for code in codes]
         results = []
         for code, future in zip(codes, futures):
             try:
@@ -370,26 +277,8 @@ class WebRenderer:
 
     def close(self) -> None:
         """Stop the browser and its thread. The renderer can be used again afterwards (it starts a new browser)."""
-        if self._loop is None:
-            return
-
-        async def shutdown():
-            if self._browser is not None:
-                await self._browser.close()
-            if self._playwright is not None:
-                await self._playwright.stop()
-
-        try:
-            asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout=30)
-        except Exception:
-            pass
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-        self._loop, self._browser, self._playwright = None, None, None
-        self._semaphore = self._launch_lock = None
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-        self._scratch = self._executable_path = None
+        self.browser.close()
+        self._semaphore = None
 
     def __del__(self):
         try:
