@@ -47,9 +47,10 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / (sx * sy)
 
 
-def agreement(ours: list[dict], official: list[dict]) -> dict:
+def agreement(ours: list[dict], official: list[dict], axes: tuple[str, ...] = AXES) -> dict:
+    """Per axis: Pearson, mean absolute difference and whether both meet the targets (shared by the web report)."""
     out = {}
-    for axis in AXES:
+    for axis in axes:
         xs, ys = [o[axis] for o in ours], [o[axis] for o in official]
         r = pearson(xs, ys)
         mad = sum(abs(x - y) for x, y in zip(xs, ys)) / len(xs)

@@ -3,7 +3,7 @@
 import pytest
 from transformers import CLIPImageProcessor, CLIPModel, CLIPVisionConfig, CLIPConfig, CLIPTextConfig
 
-from trl_visual_sdpo.metrics.design2code import design2code_scores, match_blocks, text_blocks
+from trl_visual_sdpo.metrics.design2code import _merge_gain, design2code_scores, match_blocks, text_blocks
 from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer
 
 BASE = """<!DOCTYPE html><html><head><style>
@@ -54,9 +54,9 @@ def test_each_known_difference_lowers_its_axis(renders, axis):
 
 def test_neighbouring_blocks_are_merged_before_matching(renders):
     blocks = text_blocks(renders["split"])
-    assert [b["text"] for b in blocks][1:3] == ["Fresh tulips and daffodils", "every morning."]
+    assert [b["text"] for b in blocks][1:3] == ["fresh tulips and daffodils", "every morning."]  # compared lower-case
     merged, _, pairs = match_blocks(blocks, text_blocks(renders["base"]))
-    assert "Fresh tulips and daffodils every morning." in [b["text"] for b in merged] and len(pairs) == 3
+    assert "fresh tulips and daffodils every morning." in [b["text"] for b in merged] and len(pairs) == 3
     scores = design2code_scores(renders["split"], renders["base"])
     assert scores["text"] == pytest.approx(1.0) and scores["block_match"] > 0.95 and scores["position"] > 0.95
 
@@ -82,3 +82,42 @@ def test_clip_score_with_local_weights(renders, tmp_path):
     backdrop = design2code_scores(renders["backdrop"], renders["base"], clip_model=str(tmp_path))
     assert backdrop["clip"] < 0.999 and backdrop["overall"] == pytest.approx(
         sum(backdrop[k] for k in ("block_match", "text", "position", "color", "clip")) / 5)
+
+
+def test_blocks_are_design2code_text_elements_with_their_inline_text():
+    # Design2Code finds text by the colour it paints each element of its tag list: an <em> inside a <p> is part of
+    # the paragraph's block, a <label> with no listed ancestor is never found, and texts compare in lower case.
+    page = ('<html><body><form><label>Your Name</label><input></form>'
+            '<div><p>Fresh <em>Tulips</em> daily</p></div></body></html>')
+    web = WebRenderer(WebRenderConfig(timeout_s=30))
+    try:
+        [result] = web.render_batch([page])
+    finally:
+        web.close()
+    blocks = text_blocks(result)
+    assert [b["text"] for b in blocks] == ["fresh daily tulips"]
+    paragraph = next(e for e in result.elements if e.kind == "text" and e.meta["tag"] == "p")
+    emphasis = next(e for e in result.elements if e.kind == "text" and e.meta["tag"] == "em")
+    width, height = result.size
+    assert blocks[0]["box"][0] == pytest.approx(min(paragraph.bbox[0], emphasis.bbox[0]) / width)
+    assert blocks[0]["box"][2] == pytest.approx(max(paragraph.bbox[2], emphasis.bbox[2]) / width)
+
+
+def test_a_merge_never_folds_a_good_match_into_a_mediocre_one():
+    # Design2Code's difference_of_means: merging a rewritten heading (0.11 against its reference) into the next
+    # block, which matched perfectly, lifts the mean (one pair of 0.6 instead of 0.11 and 1.0) but is refused.
+    assert _merge_gain([0.114, 1.0, 1.0], [0.6, 1.0]) == 0.0
+    # Two halves of a split paragraph matching poorly, merged into one that matches well: a gain.
+    assert _merge_gain([0.4, 0.3, 1.0], [0.9, 1.0]) == pytest.approx(0.9 - 0.35)
+    # Nothing changed: no gain.
+    assert _merge_gain([0.7, 1.0], [0.7, 1.0]) == 0.0
+
+
+def test_a_heading_rewritten_beside_a_matching_block_stays_its_own_block():
+    predicted = [{"text": "details service details", "box": (0, 0, 1, 0.1), "color": (0, 0, 0)},
+                 {"text": "keyboard shortcuts", "box": (0, 0.2, 1, 0.3), "color": (0, 0, 0)}]
+    reference = [{"text": "how it works", "box": (0, 0, 1, 0.1), "color": (0, 0, 0)},
+                 {"text": "keyboard shortcuts", "box": (0, 0.2, 1, 0.3), "color": (0, 0, 0)}]
+    merged, _, pairs = match_blocks(predicted, reference)
+    assert len(merged) == 2
+    assert [(i, j, s) for i, j, s in pairs] == [(1, 1, 1.0)]

@@ -1,13 +1,19 @@
 """Design2Code's automatic metrics between a generated web page and the reference page.
 
 Definitions follow Design2Code (Si et al., 2024, "Design2Code: How Far Are We From Automating Front-End
-Engineering?", `metrics/visual_score.py` in SALT-NLP/Design2Code). Both pages are reduced to text blocks (from our
-DOM introspection instead of their colour-coded re-render: each element's own text, its rendered extent and its
-colour), in document order. Neighbouring blocks on either side are merged while a merge raises the matched text
-similarity (a prediction may split a paragraph the reference keeps whole, or the reverse); blocks are then paired
-by a maximum-similarity assignment (scipy's `linear_sum_assignment`) with their context bonus (a pair whose
-neighbours also match is preferred), and pairs below 0.5 text similarity do not count. Coordinates are normalised
-by the page size.
+Engineering?", `metrics/visual_score.py` in SALT-NLP/Design2Code). Both pages are reduced to text blocks, from our
+DOM introspection instead of their colour-coded re-render, but with their block definition: their block finder
+paints each element of `TEXT_TAGS` (p, headings, div, span, a, li, td, ...) in a colour of its own and finds each
+one's text by that colour, so a block is one such element with all the text it paints (its own and that of inline
+descendants outside the list, such as em, strong or label), text outside every listed element is not seen, and
+texts are compared in lower case. A block's extent is the union of its texts' line boxes, its colour the element's
+text colour; blocks are in document order. Neighbouring blocks on either side are merged as their
+`find_possible_merge` merges them (a prediction may split a paragraph the reference keeps whole, or the reverse):
+in rounds, every merge that improves the pairing by their rule (`_merge_gain`) is applied, until no round changes
+either page. Blocks are then paired by a maximum-similarity assignment (scipy's `linear_sum_assignment`) with their
+context bonus (a pair whose neighbours also match is preferred), and pairs below 0.5 text similarity do not count.
+Coordinates are normalised by the page size. `benchmarks/web_metric_agreement.py` compares the four block scores
+with numbers their own code computed (`tests/fixtures/design2code_official.json`).
 
 - block_match: the area of matched blocks (both pages) over the area of all blocks: missing and extra content
   both lower it;
@@ -31,6 +37,7 @@ import difflib
 import functools
 import io
 import os
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -40,24 +47,39 @@ from trl_visual_sdpo.results import RenderResult
 
 MATCH_THRESHOLD = 0.5
 MERGE_GAIN = 0.05
-"""A merge of two neighbouring blocks is kept when it raises the mean matched similarity by more than this."""
+"""A merge of two neighbouring blocks is a candidate when its gain (`_merge_gain`) is more than this."""
 CONTEXT_BONUS = 0.1
 CLIP_ENV = "TVS_CLIP_MODEL"
 AXES = ("block_match", "text", "position", "color")
+
+TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "a", "b", "li", "table", "td", "th",
+                       "button", "footer", "header", "figcaption"})
+"""The elements Design2Code's block finder gives a colour of their own (`ocr_free_utils.process_html`)."""
 
 Block = dict[str, Any]
 
 
 def text_blocks(result: RenderResult) -> list[Block]:
-    """Each text element, in document order, as `{text, box (normalised x0, y0, x1, y1), color (r, g, b)}`."""
+    """The page's text blocks, in document order, as `{text, box (normalised x0, y0, x1, y1), color (r, g, b)}`:
+    one per element of `TEXT_TAGS` that paints text, holding its own text and that of its descendants outside
+    `TEXT_TAGS` (Design2Code finds text by the colour it gives these elements, which those descendants inherit)."""
     width, height = result.size or (1, 1)
-    blocks = []
+    boxes = {e.id: e for e in result.elements if e.kind == "box"}
+    grouped: dict[str, list] = {}  # owner id -> its text elements; dicts keep document order
     for element in result.elements:
         if element.kind != "text" or not (element.text or "").strip():
             continue
-        x0, y0, x1, y1 = element.bbox
-        color = element.colors.get("color", "#000000")
-        blocks.append({"text": element.text.strip(), "box": (x0 / width, y0 / height, x1 / width, y1 / height),
+        chain = [element.meta.get("owner", element.id), *element.meta.get("ancestors", ())]
+        owner = next((i for i in chain if i in boxes and boxes[i].meta.get("tag") in TEXT_TAGS), None)
+        if owner is not None:  # text outside every listed element is never recoloured, so never found
+            grouped.setdefault(owner, []).append(element)
+    blocks = []
+    for owner, texts in grouped.items():
+        x0, y0 = min(t.bbox[0] for t in texts), min(t.bbox[1] for t in texts)
+        x1, y1 = max(t.bbox[2] for t in texts), max(t.bbox[3] for t in texts)
+        color = boxes[owner].colors.get("color") or texts[0].colors.get("color", "#000000")
+        blocks.append({"text": " ".join(t.text.strip() for t in texts).lower(),
+                       "box": (x0 / width, y0 / height, x1 / width, y1 / height),
                        "color": tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))})
     return blocks
 
@@ -75,17 +97,16 @@ def _hex(rgb) -> str:
 
 
 def _similarity(predicted: list[Block], reference: list[Block]) -> np.ndarray:
-    """Text similarity of every predicted block (rows) to every reference block (columns). Pairs that cannot reach
-    the match threshold (by difflib's cheap upper bounds) count as 0 without the full comparison: they never match,
-    and this keeps the merge search fast on long pages."""
+    """Text similarity (`difflib`'s ratio) of every predicted block (rows) to every reference block (columns). Low
+    similarities are computed too, not cut to 0: the merge rule (`_merge_gain`) weighs the pairs a merge dissolves,
+    whatever their similarity."""
     matrix = np.zeros((len(predicted), len(reference)))
     matcher = difflib.SequenceMatcher(None)
     for j, r in enumerate(reference):
         matcher.set_seq2(r["text"])  # the matcher indexes its second text once per column
         for i, p in enumerate(predicted):
             matcher.set_seq1(p["text"])
-            if matcher.real_quick_ratio() >= MATCH_THRESHOLD and matcher.quick_ratio() >= MATCH_THRESHOLD:
-                matrix[i, j] = matcher.ratio()
+            matrix[i, j] = matcher.ratio()
     return matrix
 
 
@@ -108,10 +129,26 @@ def _assign(similarity: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(rows.tolist(), cols.tolist()))
 
 
-def _mean_matched(similarity: np.ndarray) -> float:
-    return float(np.mean([similarity[i, j] for i, j in _assign(similarity)]))
+def _assigned(similarity: np.ndarray) -> list[float]:
+    """The similarities of the best one-to-one pairing, row by row."""
+    return [float(similarity[i, j]) for i, j in _assign(similarity)]
 
 
+def _merge_gain(current: list[float], updated: list[float]) -> float:
+    """How much a merge improves the pairing, as Design2Code's `difference_of_means` judges it: the pairs the merge
+    leaves as they were are set aside; the gain is the mean similarity of the new pairs minus that of the pairs they
+    replace, and an improvement only counts when the best new pair beats the best replaced one (so a merge never
+    folds a good match into a mediocre one to lift the mean)."""
+    removed, added = Counter(current), Counter(updated)
+    for value in set(removed) & set(added):
+        common = min(removed[value], added[value])
+        removed[value] -= common
+        added[value] -= common
+    old, new = list(removed.elements()), list(added.elements())
+    gain = (sum(new) / len(new) if new else 0.0) - (sum(old) / len(old) if old else 0.0)
+    if gain > 0 and old and new and max(new) <= max(old):
+        return 0.0
+    return gain
 def _merge(first: Block, second: Block) -> Block:
     a, b = first["box"], second["box"]
     return {"text": f"{first['text']} {second['text']}",
@@ -119,26 +156,50 @@ def _merge(first: Block, second: Block) -> Block:
             "color": tuple((x + y) / 2 for x, y in zip(first["color"], second["color"]))}
 
 
-def _merge_neighbours(side: list[Block], other: list[Block], predicted: bool) -> list[Block]:
-    """Merge neighbouring blocks of `side` (the `predicted` page's or the reference's), best gain first, while a
-    merge raises the mean matched similarity against `other` by more than `MERGE_GAIN`. A merge changes one row of
-    the similarity matrix: only that row is recomputed."""
+def _merge_round(side: list[Block], other: list[Block], predicted: bool) -> tuple[list[Block], bool]:
+    """One round of Design2Code's merge search on `side` (the `predicted` page's blocks or the reference's): every
+    merge of two neighbours that gains more than `MERGE_GAIN` (`_merge_gain`) is a candidate; candidates are taken
+    best first, each skipping those that share a block with one already taken, and applied together. Returns the
+    blocks and whether any merge was made. A merge changes one row of the similarity matrix: only that row is
+    computed."""
     def rows(blocks):  # similarities with `side` as rows, measured the way round the metric measures them
         return _similarity(blocks, other) if predicted else _similarity(other, blocks).T
 
+    if len(side) < 2 or not other:
+        return side, False
     similarity = rows(side)
-    while len(side) >= 2:
-        current = _mean_matched(similarity)
-        candidates = []
-        for i in range(len(side) - 1):
-            merged = _merge(side[i], side[i + 1])
-            matrix = np.vstack([similarity[:i], rows([merged]), similarity[i + 2 :]])
-            candidates.append((_mean_matched(matrix) - current, i, merged, matrix))
-        gain, i, merged, matrix = max(candidates, key=lambda c: c[0])
-        if gain <= MERGE_GAIN:
-            break
-        side, similarity = side[:i] + [merged] + side[i + 2 :], matrix
-    return side
+    current = _assigned(similarity)
+    candidates = []
+    for i in range(len(side) - 1):
+        matrix = np.vstack([similarity[:i], rows([_merge(side[i], side[i + 1])]), similarity[i + 2 :]])
+        gain = _merge_gain(current, _assigned(matrix))
+        if gain > MERGE_GAIN:
+            candidates.append((gain, i))
+    taken: set[int] = set()
+    for _, i in sorted(candidates, key=lambda c: -c[0]):  # stable: equal gains keep page order, as theirs
+        if not taken & {i, i + 1}:
+            taken |= {i, i + 1}
+    if not taken:
+        return side, False
+    merged, i = [], 0
+    while i < len(side):
+        if i in taken:
+            merged.append(_merge(side[i], side[i + 1]))
+            i += 2
+        else:
+            merged.append(side[i])
+            i += 1
+    return merged, True
+
+
+def _merge_neighbours(predicted: list[Block], reference: list[Block]) -> tuple[list[Block], list[Block]]:
+    """Merge neighbouring blocks where that helps the pairing (a prediction may split a paragraph the reference keeps
+    whole, or the reverse): rounds on the predicted page, then on the reference, until neither changes."""
+    while True:
+        predicted, predicted_changed = _merge_round(predicted, reference, predicted=True)
+        reference, reference_changed = _merge_round(reference, predicted, predicted=False)
+        if not predicted_changed and not reference_changed:
+            return predicted, reference
 
 
 def match_blocks(predicted: list[Block], reference: list[Block]) -> tuple[list[Block], list[Block], list]:
@@ -146,8 +207,7 @@ def match_blocks(predicted: list[Block], reference: list[Block]) -> tuple[list[B
     pairs `(predicted index, reference index, text similarity)` at or above the threshold."""
     if not predicted or not reference:
         return predicted, reference, []
-    predicted = _merge_neighbours(list(predicted), reference, predicted=True)
-    reference = _merge_neighbours(list(reference), predicted, predicted=False)
+    predicted, reference = _merge_neighbours(list(predicted), list(reference))
     similarity = _similarity(predicted, reference)
     pairs = _assign(_with_context(similarity))
     matched = [(i, j, float(similarity[i, j])) for i, j in pairs if similarity[i, j] >= MATCH_THRESHOLD]
