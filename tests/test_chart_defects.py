@@ -194,3 +194,39 @@ def test_polygon_clipping_gives_the_shared_area():
     band = [(0, 0), (10, 8), (20, 0), (20, 2), (10, 10), (0, 2)]
     box = [(8, 0), (12, 0), (12, 4), (8, 4)]
     assert _polygon_area(_clip(band, box)) == pytest.approx(0.0, abs=1e-9)
+
+
+RADAR = """import numpy as np
+import matplotlib.pyplot as plt
+angles = np.linspace(0, 2 * np.pi, 7, endpoint=False).tolist()
+values = [86.4, 66.4, 78.7, 71.9, 74.9, 86.9, 59.3]
+fig, ax = plt.subplots(figsize=(6, 6), subplot_kw=dict(polar=True))
+ax.plot(angles + angles[:1], values + values[:1], color="blue", linewidth=1)
+ax.set_rlabel_position(0)
+ax.set_yticks([20, 40, 60, 80], ["20", "40", "60", "80"], color="grey", size=10)
+ax.set_ylim(0, 90)
+ax.text(angles[0], values[0], "86.4", ha="center", size=8)
+"""
+
+
+def test_a_series_line_through_a_radar_value_label_and_a_radial_tick_label_is_found(renderer):
+    # The line leaves the vertex at 86.4 up-left through the label's digits, between two of its samples (a polar
+    # line is sampled every several pixels); at 80 the series runs through the radial tick label "80".
+    result = renderer.render(RADAR)
+    texts = {e.id: e.text for e in result.elements if e.kind == "text"}
+    crossed = {texts.get(d.element_ids[0]) for d in result.defects if d.kind == "data_overlap"}
+    assert {"86.4", "80"} <= crossed, [d.message for d in result.defects]
+    assert not {"20", "40"} & crossed  # tick labels the line stays clear of
+
+
+def test_a_line_crossing_a_text_between_samples_counts_but_a_gap_between_strokes_does_not():
+    label = Element("t", "text", (100, 100, 130, 112), text="86.4", meta={"role": "annotation"})
+    # evenly sampled every 9 px, steeply through the label, no sample inside its glyph band
+    steep = [(100 + 2 * k, 84 + 9 * k) for k in range(6)]
+    line = Element("l", "line", (100, 84, 110, 129), meta={"data": True, "points": steep, "along": True})
+    assert [d.element_ids for d in find_defects([label, line], (400, 300))
+            if d.kind == "data_overlap"] == [["t", "l"]]
+    # two strokes of one collection, the jump from one to the other passing over the label: not a line
+    strokes = [(50 + 3 * k, 90) for k in range(8)] + [(180 + 3 * k, 120) for k in range(8)]
+    segments = Element("s", "collection", (50, 90, 201, 120), meta={"data": True, "points": strokes, "along": True})
+    assert not [d for d in find_defects([label, segments], (400, 300)) if d.kind == "data_overlap"]

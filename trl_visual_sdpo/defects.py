@@ -45,6 +45,7 @@ domains when no element shows text, an image or a painted box.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from itertools import combinations
 from typing import TYPE_CHECKING, Sequence
@@ -368,12 +369,43 @@ def _glyph_core(box: BBox) -> BBox:
     return (box[0] + 1, box[1] + inset, box[2] - 1, box[3] - inset)
 
 
-def _length_inside(points: Sequence[Sequence[float]], region: BBox) -> tuple[int, float]:
-    """Points of an evenly sampled line inside `region`, and the length of line they stand for (pixels)."""
+def _segment_inside(start: Sequence[float], end: Sequence[float], region: BBox) -> float:
+    """Length (pixels) of the straight segment `start`-`end` inside `region` (Liang-Barsky clipping)."""
+    (x0, y0), (x1, y1) = start, end
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x0 - region[0]), (dx, region[2] - x0), (-dy, y0 - region[1]), (dy, region[3] - y0)):
+        if p == 0:
+            if q < 0:  # parallel to this edge and outside it
+                return 0.0
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return 0.0
+    return (high - low) * math.hypot(dx, dy)
+
+
+def _length_inside(points: Sequence[Sequence[float]], region: BBox, along: bool = True) -> tuple[int, float]:
+    """Points of a sampled line inside `region`, and the length of line inside it (pixels).
+
+    For points evenly sampled `along` a line the length is measured on the segments between neighbouring samples, so
+    a line sampled every several pixels still crosses a text a few pixels tall between two samples (a radar chart's
+    series line through the value label at its vertex). Steps longer than the sampling step are gaps, not line (the
+    line left its clip box, a NaN broke it, or the next stroke of a collection starts there), and are not joined.
+    Other points (a line's vertices, markers) count as the length they stand for: inside points times the spacing."""
     inside = sum(1 for x, y in points if region[0] <= x <= region[2] and region[1] <= y <= region[3])
-    steps = sorted(abs(x1 - x0) + abs(y1 - y0) for (x0, y0), (x1, y1) in zip(points, points[1:]))
-    spacing = steps[len(steps) // 2] if steps else 0.0
-    return inside, inside * spacing
+    if not along or len(points) < 2:
+        steps = sorted(abs(x1 - x0) + abs(y1 - y0) for (x0, y0), (x1, y1) in zip(points, points[1:]))
+        return inside, inside * (steps[len(steps) // 2] if steps else 0.0)
+    pairs = list(zip(points, points[1:]))
+    steps = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in pairs]
+    sampling = sorted(steps)[len(steps) // 2]
+    length = sum(_segment_inside(a, b, region) for (a, b), step in zip(pairs, steps) if step <= 1.5 * sampling + 1e-9)
+    return inside, length
 
 
 MIN_LINE_UNDER_TEXT_PX = 4.0
@@ -387,14 +419,17 @@ def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
     """Text drawn over data, and legends covering data.
 
     Lines (`meta["points"]` sampled along them) are covered where they run through a text's glyphs
-    (`MIN_LINE_UNDER_TEXT_PX`) or under a legend box; markers where a legend or a text hides one, except a text
+    (`MIN_LINE_UNDER_TEXT_PX`, tick labels included: only lines are judged against those) or under a legend box; markers where a legend or a text hides one, except a text
     placed on a single marker, which labels it (a graph's node name; the edges meeting there end under the marker).
     On filled data (bars, cells, wedges) a text is a label placed on purpose unless it spans several of them:
     whether a label is readable there is `low_contrast`'s verdict (measured on the pixels under its glyphs), so one
     weak label is one defect. A legend covers any data under its box."""
     data = [e for e in elements if e.meta.get("data")]
+    # Tick labels too, for the lines run through them: a radar chart's radial tick labels sit inside the plot,
+    # where a series line can strike out a "60". (Elsewhere ticks lie outside the clipped plot, so they meet none.)
     covers = [e for e in elements if e.kind == "legend" or
-              (e.kind == "text" and e.meta.get("role") in ("annotation", "text", "title", "label") and e.text)]
+              (e.kind == "text" and e.meta.get("role") in ("annotation", "text", "title", "label", "tick")
+               and e.text)]
     markers = [e for e in data if e.kind == "collection" and e.meta.get("points") and not e.meta.get("along")]
     defects, seen = [], []
     for cover in covers:
@@ -402,6 +437,7 @@ def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
             continue  # the same label drawn twice shows once
         seen.append(cover)
         text = cover.kind == "text"
+        tick = cover.meta.get("role") == "tick"
         region = _glyph_core(cover.bbox) if text else cover.bbox
         on_marker = text and any(_length_inside(m.meta["points"], region)[0] == 1 for m in markers)
         found = []
@@ -411,6 +447,8 @@ def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
                     "ancestors", ())):
                 continue
             points = item.meta.get("points")
+            if tick and not (points and item.meta.get("along")):
+                continue  # a tick label is judged against lines only (markers and fills near an axis are layout)
             if not points and area(intersection(cover.bbox, item.bbox)) <= 0:
                 continue
             if text and not points:
@@ -421,7 +459,7 @@ def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
             if points:
                 if on_marker:
                     continue
-                inside, length = _length_inside(points, region)
+                inside, length = _length_inside(points, region, along=bool(item.meta.get("along", True)))
                 marker_like = item.kind == "collection" and not item.meta.get("along")
                 share = inside / len(points)
                 if text and not marker_like:
