@@ -13,7 +13,8 @@ embedded web tasks. Each prediction is the reference with a realistic edit, chos
 the layout shifted, several of these at once, or nothing. The fixture keeps both pages inline for our own pages; for
 the third-party pages it keeps the reference's file name and SHA-256 and rebuilds the prediction by the same edit.
 
-How the official numbers were computed (their code is not part of this repository): a copy of their
+How the official numbers were computed (their code is not part of this repository;
+`benchmarks/design2code_official_run.py` reproduces the run from a checkout of theirs): a copy of their
 `Design2Code/metrics/` and `Design2Code/data_utils/dedup_post_gen.py` in a throwaway virtual environment
 (beautifulsoup4, opencv-python-headless, colormath, playwright, scipy, scikit-learn), with three changes that do not
 touch the metric: `screenshot_single.py` launches the system Chromium (`executable_path="/usr/bin/chromium"`;
