@@ -37,10 +37,11 @@ import json
 import random
 import re
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from chart_metric_agreement import TARGET_MAD, TARGET_PEARSON, agreement  # noqa: E402  (shared helpers)
+from chart_metric_agreement import TARGET_MAD, TARGET_PEARSON, agreement  # shared with the chart report
 
 ROOT = Path(__file__).resolve().parent
 FIXTURE = ROOT.parent / "tests" / "fixtures" / "design2code_official.json"
@@ -66,8 +67,8 @@ REASONS["block_match"] = (TRUNCATION + " On the other pairs block-match still di
 
 _WORDS = ("service", "quality", "modern", "design", "simple", "global", "update", "account", "offers", "green",
           "project", "studio", "fast", "welcome", "support", "journey", "details", "market", "today", "value")
-_BLOCK = re.compile(r"<(p|li|h[1-6]|td|button)\b[^>]*>.*?</\1>", re.S | re.I)
-_RAW = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<head\b.*?</head>|<[^>]*>)", re.S | re.I)
+_BLOCK = re.compile(r"<(p|li|h[1-6]|td|button)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_RAW = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<head\b.*?</head>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
 
 
 def _with_style(html: str, css: str) -> str:
@@ -115,7 +116,7 @@ def _reorder_blocks(html: str, rng: random.Random) -> str:
     by_kind: dict[str, list[re.Match]] = {}
     for block in blocks:
         by_kind.setdefault(block.group(1).lower(), []).append(block)
-    same = sorted(((a, b) for kind in by_kind.values() for a, b in zip(kind, kind[1:]) if a.group(0) != b.group(0)),
+    same = sorted(((a, b) for kind in by_kind.values() for a, b in pairwise(kind) if a.group(0) != b.group(0)),
                   key=lambda pair: pair[0].start())
     swaps = [(a, b) for a, b in same if not html[a.end() : b.start()].strip()] or same
     chosen = [s for s in swaps if rng.random() < 0.5] or swaps[:1]

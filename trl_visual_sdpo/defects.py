@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Sequence
 
 from trl_visual_sdpo.results import (
@@ -389,7 +389,8 @@ def _segment_inside(start: Sequence[float], end: Sequence[float], region: BBox) 
     return (high - low) * math.hypot(dx, dy)
 
 
-def _length_inside(points: Sequence[Sequence[float]], region: BBox, along: bool = True) -> tuple[int, float]:
+def _length_inside(points: Sequence[Sequence[float]], region: BBox,
+                   along: bool = True) -> tuple[int, float]:
     """Points of a sampled line inside `region`, and the length of line inside it (pixels).
 
     For points evenly sampled `along` a line the length is measured on the segments between neighbouring samples, so
@@ -399,9 +400,9 @@ def _length_inside(points: Sequence[Sequence[float]], region: BBox, along: bool 
     Other points (a line's vertices, markers) count as the length they stand for: inside points times the spacing."""
     inside = sum(1 for x, y in points if region[0] <= x <= region[2] and region[1] <= y <= region[3])
     if not along or len(points) < 2:
-        steps = sorted(abs(x1 - x0) + abs(y1 - y0) for (x0, y0), (x1, y1) in zip(points, points[1:]))
+        steps = sorted(abs(x1 - x0) + abs(y1 - y0) for (x0, y0), (x1, y1) in pairwise(points))
         return inside, inside * (steps[len(steps) // 2] if steps else 0.0)
-    pairs = list(zip(points, points[1:]))
+    pairs = list(pairwise(points))
     steps = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in pairs]
     sampling = sorted(steps)[len(steps) // 2]
     length = sum(_segment_inside(a, b, region) for (a, b), step in zip(pairs, steps) if step <= 1.5 * sampling + 1e-9)
@@ -419,8 +420,9 @@ def data_overlaps(elements: Sequence[Element]) -> list[Defect]:
     """Text drawn over data, and legends covering data.
 
     Lines (`meta["points"]` sampled along them) are covered where they run through a text's glyphs
-    (`MIN_LINE_UNDER_TEXT_PX`, tick labels included: only lines are judged against those) or under a legend box; markers where a legend or a text hides one, except a text
-    placed on a single marker, which labels it (a graph's node name; the edges meeting there end under the marker).
+    (`MIN_LINE_UNDER_TEXT_PX`, tick labels included: only lines are judged against those) or under a legend box;
+    markers where a legend or a text hides one, except a text placed on a single marker, which labels it (a graph's
+    node name; the edges meeting there end under the marker).
     On filled data (bars, cells, wedges) a text is a label placed on purpose unless it spans several of them:
     whether a label is readable there is `low_contrast`'s verdict (measured on the pixels under its glyphs), so one
     weak label is one defect. A legend covers any data under its box."""
