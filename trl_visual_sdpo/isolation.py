@@ -151,8 +151,9 @@ def worker_python_path(package_root: str, extra: str = "") -> str:
     then the trainer's own `PYTHONPATH` entries (the interpreter finds its venv and `.pth` files by itself)."""
     inherited = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.isdir(p)]
     inherited = [str(Path(p).resolve()) for p in inherited]
+    exposed = set(interpreter_paths())  # computed once: it resolves every sys.path entry
     return os.pathsep.join(dict.fromkeys([package_root, *filter(None, extra.split(os.pathsep)),
-                                          *(p for p in inherited if p in interpreter_paths())]))
+                                          *(p for p in inherited if p in exposed)]))
 
 
 def bwrap_command(
