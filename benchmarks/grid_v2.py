@@ -74,6 +74,31 @@ def run_path(arm: str, seed: int, args) -> Path:
     return RUNS / f"{arm}-seed{seed}-{budget_key(args)}.json"
 
 
+def check_warm_start(model: str, key: str) -> str:
+    """The warm start's weights fingerprint; exits when finished runs of this budget used other weights."""
+    from trl_visual_sdpo.models import weights_fingerprint
+
+    if not Path(model).is_dir():
+        raise SystemExit(f"No warm start at {model}: build it with `OMP_NUM_THREADS=1 python recipes/sft_chart.py "
+                         "--config recipes/sft_chart.yaml`, or pass its directory with --model.")
+    fingerprint = weights_fingerprint(model)
+    for path in sorted(RUNS.glob(f"*-{key}.json")):
+        recorded = json.loads(path.read_text())["budget"].get("warm_start_sha256")
+        if recorded is not None and recorded != fingerprint:
+            raise SystemExit(f"{model} is not the warm start that {path.name} was trained from (weights "
+                             f"{fingerprint[:12]} against {recorded[:12]}): rebuild it with the recorded SFT settings, "
+                             f"or move this budget's runs out of {RUNS} to start the grid afresh.")
+    return fingerprint
+
+
+def code_commit() -> str | None:
+    """The repository commit the runs were made at (the detector behind the rewards), when run from a checkout."""
+    import subprocess
+
+    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True)
+    return result.stdout.strip() or None
+
+
 def bootstrap(values_by_seed: list[list[float]], samples: int = 2000, seed: int = 0,
               paired_with: list[list[float]] | None = None) -> list[float]:
     """95 % percentile interval of the mean over seeds and tasks, resampling seeds, then tasks (the same task
@@ -143,7 +168,11 @@ def report() -> dict:
                 diff = row["final"]["mean"] - grpo_final
                 row["vs_grpo"] = {"difference": diff, "ci95": bootstrap(finals[arm], paired_with=finals["grpo"])}
             table[arm] = row
-        out[key] = {"budget": next(iter(arms.values()))[0]["budget"], "arms": table}
+        runs = [r for arm_runs in arms.values() for r in arm_runs]
+        out[key] = {"budget": runs[0]["budget"], "arms": table,
+                    # the detector behind the rewards is the code's: runs made at different commits are listed here
+                    "code_commits": sorted({r["budget"].get("code_commit") or "unrecorded" for r in runs}),
+                    "warm_starts": sorted({r["budget"].get("warm_start_sha256") or "unrecorded" for r in runs})}
     (RESULTS / f"{RUNS.name}.json").write_text(json.dumps(out, indent=2))  # grid_v2.json (grid_v2_smoke.json)
     plot(out, RESULTS / f"{RUNS.name}.png")
     return out
@@ -234,6 +263,10 @@ def main() -> None:
         torch.set_num_threads(args.torch_threads)
     skip = ("arms", "seeds", "report", "smoke", "torch_threads")  # the budget key is BUDGET_FIELDS alone
     budget = argparse.Namespace(**{k: v for k, v in vars(args).items() if k not in skip})
+    # Not part of the key (a rebuilt warm start is bit-identical when the SFT recipe is deterministic), but recorded
+    # and checked, so that runs from different weights or detectors are never pooled silently.
+    budget.warm_start_sha256 = check_warm_start(args.model, budget_key(budget))
+    budget.code_commit = code_commit()
     for seed in args.seeds:  # seed-major, so that every arm has a first seed early
         for arm in args.arms:
             se.run(arm, seed, budget, run_path(arm, seed, budget))

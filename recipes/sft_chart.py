@@ -34,7 +34,7 @@ from trl import ModelConfig, SFTConfig, SFTTrainer, TrlParser, get_peft_config
 from trl_visual_sdpo.data import load_chart_tasks
 from trl_visual_sdpo.data.chart import load_chart_sft_dataset
 from trl_visual_sdpo.evaluation import evaluate_policy
-from trl_visual_sdpo.models import default_policy_path, load_policy
+from trl_visual_sdpo.models import default_policy_path, load_policy, weights_fingerprint
 from trl_visual_sdpo.recipe import RecipeArguments
 from trl_visual_sdpo.render.chart import ChartRenderer
 
@@ -102,7 +102,8 @@ def main(script_args: SFTChartArguments, training_args: SFTConfig, model_args: M
     finally:
         renderer.close()
     metrics = {
-        "model": str(output_dir), "base_model": model_path, "flawed_share": script_args.flawed_share,
+        "model": str(output_dir), "weights_sha256": weights_fingerprint(output_dir), "base_model": model_path,
+        "flawed_share": script_args.flawed_share,
         "train_examples": len(dataset), "flawed_examples": sum(dataset["flawed"]),
         "epochs": training_args.num_train_epochs, "learning_rate": training_args.learning_rate,
         "train_seconds": train_seconds, "eval_seconds": eval_seconds,

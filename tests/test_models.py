@@ -217,3 +217,14 @@ def test_is_vision_language_reads_the_config_and_an_adapters_base(tmp_path, tiny
     (tmp_path / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": vlm_path}))
     assert models.is_vision_language(vlm_path) and models.is_vision_language(str(tmp_path))
     assert not models.is_vision_language(text_path)
+
+
+def test_weights_fingerprint_follows_the_weights_not_the_directory(tmp_path):
+    model, _ = tiny_models.tiny_text_model(seed=1)
+    other, _ = tiny_models.tiny_text_model(seed=2)
+    for name, policy in (("a", model), ("b", model), ("c", other)):
+        policy.save_pretrained(tmp_path / name)
+    assert models.weights_fingerprint(tmp_path / "a") == models.weights_fingerprint(tmp_path / "b")
+    assert models.weights_fingerprint(tmp_path / "a") != models.weights_fingerprint(tmp_path / "c")
+    with pytest.raises(FileNotFoundError, match="saved checkpoint"):
+        models.weights_fingerprint(tmp_path)

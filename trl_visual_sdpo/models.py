@@ -13,6 +13,7 @@ as usual; nothing here is needed for that. This module serves machines without H
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -186,6 +187,24 @@ def is_vision_language(
     config = AutoConfig.from_pretrained(_base_model(model_name_or_path or default_policy_path()), revision=revision,
                                         trust_remote_code=trust_remote_code)
     return getattr(config, "vision_config", None) is not None
+
+
+def weights_fingerprint(directory: str | Path) -> str:
+    """SHA-256 over a local checkpoint's weight files (`*.safetensors`, `*.bin`), in name order.
+
+    Benchmarks that resume over several sittings record it, so that runs made from a rebuilt checkpoint are only
+    pooled with runs made from the same weights."""
+    files = sorted(f for pattern in ("*.safetensors", "*.bin") for f in Path(directory).glob(pattern))
+    if not files:
+        raise FileNotFoundError(f"No *.safetensors or *.bin weights in {directory}: point to a saved checkpoint "
+                                "directory (a Hub id has no local weights to fingerprint).")
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.name.encode())
+        with open(file, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 22), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 def load_policy(
