@@ -95,7 +95,8 @@ def code_commit() -> str | None:
     """The repository commit the runs were made at (the detector behind the rewards), when run from a checkout."""
     import subprocess
 
-    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True)
+    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True,
+                            check=False)
     return result.stdout.strip() or None
 
 

@@ -47,21 +47,6 @@ FINAL_KEYS = ("held_out_reward", "exec_rate", "defects_per_render", "reference_s
               "metric/layout", "metric/type", "metric/color", "train_reward", "train_exec_rate")
 
 
-def held_out_reward(summary: dict) -> float:
-    return (summary["exec_rate"] + summary["rubric_overall"] + summary.get("reference_similarity", 0.0)) / 3
-
-
-def completion_reward(result, scores: dict, headline: str) -> float:
-    """One completion's held-out reward: the mean of execution, defect-free score and similarity (as the summary)."""
-    return (float(result.ok) + result.rubric.get("overall", 0.0) + scores.get(headline, 0.0)) / 3
-
-
-def task_rewards(results, scores: list[dict], headline: str, samples_per_task: int) -> list[float]:
-    """Held-out reward per task, averaged over its consecutive samples: the unit the bootstrap resamples."""
-    rewards = [completion_reward(r, s, headline) for r, s in zip(results, scores, strict=True)]
-    return [statistics.fmean(rewards[i : i + samples_per_task]) for i in range(0, len(rewards), samples_per_task)]
-
-
 def eval_kwargs(args) -> dict:
     """Held-out decoding: greedy, one completion per task, unless the budget sets `eval_temperature` (grid v2:
     the training temperature and `samples_per_task` samples per task)."""
@@ -95,17 +80,13 @@ def run_path(arm: str, seed: int, args) -> Path:
 
 
 def evaluate(model, tokenizer, renderer, tasks, args) -> tuple[dict, list]:
-    from trl_visual_sdpo.evaluation import evaluate_policy
-    from trl_visual_sdpo.metrics import domain_metric
+    from trl_visual_sdpo.evaluation import evaluate_policy, task_rewards
 
     kwargs = eval_kwargs(args)
     summary, evaluations = evaluate_policy(model, tokenizer, renderer, tasks, args.eval_max_new_tokens,
                                            batch_size=getattr(args, "eval_batch_size", 8), description="Held-out",
                                            **kwargs)
-    summary["held_out_reward"] = held_out_reward(summary)
-    headline = domain_metric(renderer.domain)[1]
-    summary["task_rewards"] = task_rewards([e.result for e in evaluations], [e.scores for e in evaluations],
-                                           headline, kwargs["samples_per_task"])
+    summary["task_rewards"] = task_rewards(evaluations, kwargs["samples_per_task"])
     return summary, evaluations
 
 
@@ -144,7 +125,7 @@ def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
         extra_tokens += sum(len(tokenizer(c, add_special_tokens=False)["input_ids"]) for c in revised)
         extra_renders += len(todo)
         # Score the revised programs like every other arm: re-run the held-out summary on the final programs.
-        rounds.append(_summarize(results, tasks, renderer, samples))
+        rounds.append(_summarize(completions, results, tasks, renderer, samples))
     final = dict(rounds[-1])
     final["revise_rounds"] = rounds
     final["extra_generated_tokens"] = extra_tokens
@@ -153,19 +134,11 @@ def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
     return final
 
 
-def _summarize(results, tasks, renderer, samples_per_task: int = 1) -> dict:
-    from trl_visual_sdpo.evaluation import summarize_renders
-    from trl_visual_sdpo.metrics import domain_metric
+def _summarize(completions, results, tasks, renderer, samples_per_task: int = 1) -> dict:
+    from trl_visual_sdpo.evaluation import score_renders, task_rewards
 
-    metric, headline = domain_metric(renderer.domain)
-    references = [ref for ref in renderer.render_batch(list(tasks["reference_code"])) for _ in range(samples_per_task)]
-    scores = [metric(r, ref) for r, ref in zip(results, references, strict=True)]
-    summary = summarize_renders(results)
-    summary["reference_similarity"] = statistics.fmean(s[headline] for s in scores)
-    for axis in ("text", "layout", "type", "color"):
-        summary[f"metric/{axis}"] = statistics.fmean(s[axis] for s in scores)
-    summary["held_out_reward"] = held_out_reward(summary)
-    summary["task_rewards"] = task_rewards(results, scores, headline, samples_per_task)
+    summary, evaluations = score_renders(renderer, tasks, completions, results, samples_per_task)
+    summary["task_rewards"] = task_rewards(evaluations, samples_per_task)
     return summary
 
 

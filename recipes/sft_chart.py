@@ -50,10 +50,6 @@ class SFTChartArguments(RecipeArguments):
     )
     num_eval_tasks: int = field(default=35, metadata={"help": "Held-out tasks scored after fine-tuning."})
     eval_max_new_tokens: int = field(default=384, metadata={"help": "Completion budget of the held-out scoring."})
-    eval_temperature: float = field(
-        default=0.7, metadata={"help": "Sampling temperature of the held-out scoring (the RL rollouts' temperature)."}
-    )
-    eval_samples_per_task: int = field(default=4, metadata={"help": "Sampled completions per held-out task."})
     eval_seed: int = field(default=0, metadata={"help": "Seed of the held-out sampling."})
     eval_batch_size: int = field(
         default=16, metadata={"help": "Completions per `generate` call of the held-out scoring (larger is faster on "

@@ -1,7 +1,7 @@
 import pytest
 from datasets import Dataset
 
-from trl_visual_sdpo.evaluation import evaluate_policy, generate_completions
+from trl_visual_sdpo.evaluation import evaluate_policy, generate_completions, paired_change, task_rewards
 from trl_visual_sdpo.render.base import RenderResult
 
 
@@ -26,6 +26,8 @@ def test_sampled_evaluation_scores_several_completions_per_task(tiny_text):
                                            temperature=1.0, samples_per_task=3)
     assert [e.task_id for e in evaluations] == ["a"] * 3 + ["b"] * 3
     assert summary["n"] == 6 and summary["exec_rate"] == 0.0 and summary["defect_rate"] == 0.0
+    # a failed program earns nothing: no execution, no defect-free score
+    assert summary["held_out_reward"] == 0.0 and task_rewards(evaluations, 3) == [0.0, 0.0]
     with pytest.raises(ValueError, match="samples_per_task"):
         evaluate_policy(model, tokenizer, FailingRenderer(), _tasks(), temperature=None, samples_per_task=2)
 
@@ -37,3 +39,24 @@ def test_sampling_differs_from_greedy_and_greedy_repeats(tiny_text):
     sampled = generate_completions(model, tokenizer, prompts, max_new_tokens=8, temperature=1.0)
     assert len(set(greedy)) == 1  # the same prompt decodes to the same text
     assert len(set(sampled)) > 1  # a random model's samples at temperature 1 differ
+
+
+def test_task_rewards_average_each_tasks_consecutive_samples():
+    class Scored:
+        def __init__(self, reward):
+            self.reward = reward
+
+    assert task_rewards([Scored(r) for r in (1.0, 0.0, 0.5, 0.5)], samples_per_task=2) == [0.5, 0.5]
+
+
+def test_paired_change_resamples_tasks_and_handles_no_spread():
+    before = [0.2, 0.4, 0.6, 0.8, 0.5, 0.3]
+    better = [b + d for b, d in zip(before, (0.1, 0.2, 0.15, 0.05, 0.1, 0.2))]
+    change = paired_change(before, better)
+    low, high = change["ci95"]
+    assert change["tasks"] == 6 and change["difference"] == pytest.approx(0.8 / 6)
+    assert 0.05 <= low < change["difference"] < high <= 0.2  # within the smallest and largest task difference
+    assert paired_change(before, before) == {"difference": 0.0, "ci95": [0.0, 0.0], "tasks": 6}
+    assert paired_change(before, better) == change  # seeded
+    with pytest.raises(ValueError, match="same tasks"):
+        paired_change(before, better[:3])

@@ -29,7 +29,8 @@ def test_two_step_recipe_writes_its_outputs(tmp_path, domain):
     ]
     if domain == "chart":
         command += ["--eval_strategy", "steps", "--eval_steps", "2", "--per_device_eval_batch_size", "4",
-                    "--attn_implementation", "eager", "--dtype", "float32"]
+                    "--attn_implementation", "eager", "--dtype", "float32",
+                    "--eval_temperature", "1.0", "--eval_samples_per_task", "2"]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert completed.returncode == 0, completed.stderr[-3000:]
     for name in ("adapter_model.safetensors", "metrics.json", "curves.png", "before_after.png", "checkpoint-2",
@@ -38,7 +39,13 @@ def test_two_step_recipe_writes_its_outputs(tmp_path, domain):
     card = (out / "README.md").read_text()
     assert f"Domain:** `{domain}`" in card and "| Programs that run |" in card and "Cite TRL as" in card
     metrics = json.loads((out / "metrics.json").read_text())
-    assert set(metrics["held_out_before"]) >= {"exec_rate", "defects_per_render", "reference_similarity"}
+    assert set(metrics["held_out_before"]) >= {"exec_rate", "defects_per_render", "reference_similarity",
+                                               "held_out_reward"}
+    change = metrics["held_out_change"]
+    assert change["tasks"] == 2 and change["ci95"][0] <= change["difference"] <= change["ci95"][1]
+    assert change["difference"] == pytest.approx(metrics["held_out_after"]["held_out_reward"]
+                                                 - metrics["held_out_before"]["held_out_reward"])
+    assert "Held-out reward" in completed.stdout and "95 % interval" in completed.stdout
     assert any("distill/loss" in entry for entry in metrics["log_history"])
     assert metrics["domain"] == domain and metrics["dataset"] == f"embedded {domain} tasks"
     rewards = [entry["rewards/executability_reward/mean"] for entry in metrics["log_history"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -140,6 +141,9 @@ class TaskEvaluation:
     reference: RenderResult | None = None
     scores: dict[str, Any] = field(default_factory=dict)
     """The domain's benchmark metric against the reference render (empty without a reference)."""
+    reward: float = 0.0
+    """The held-out reward: the mean of execution (0/1), the defect-free score (`rubric["overall"]`) and, with a
+    reference, the metric's headline similarity."""
 
 
 def evaluate_policy(
@@ -161,7 +165,8 @@ def evaluate_policy(
     generation (e.g. `vllm_generator(...)`; `model` and `processing_class` are then unused).
 
     Returns the summary over all completions (execution rate, defects, rubric, `reference_similarity` = the
-    metric's headline, and the mean of each metric axis as `metric/<axis>`) and the per-completion evaluations.
+    metric's headline, the mean of each metric axis as `metric/<axis>`, and `held_out_reward` = the mean of the
+    completions' `reward`) and the per-completion evaluations.
     """
     if samples_per_task < 1 or (temperature is None and samples_per_task > 1):
         raise ValueError(f"samples_per_task={samples_per_task}: use 1 with greedy decoding (temperature=None), or "
@@ -177,6 +182,15 @@ def evaluate_policy(
         completions = generate_completions(model, processing_class, prompts, max_new_tokens, batch_size, description,
                                            temperature)
     results = render_completions(renderer, completions, description="Rendering")
+    return score_renders(renderer, tasks, completions, results, samples_per_task)
+
+
+def score_renders(
+    renderer: Renderer, tasks, completions: Sequence[str], results: Sequence[RenderResult], samples_per_task: int = 1
+) -> tuple[dict[str, float], list[TaskEvaluation]]:
+    """Score rendered completions (`samples_per_task` consecutive ones per task) against the tasks' references:
+    `evaluate_policy`'s summary and evaluations, for programs that came from elsewhere (e.g. a revision round)."""
+    columns = getattr(tasks, "column_names", None) or list(tasks[0].keys())
     references = renderer.render_batch(list(tasks["reference_code"])) if "reference_code" in columns else []
     references = [reference for reference in references for _ in range(samples_per_task)]
     # the domain's metric only when there is something to compare with (a domain may have none)
@@ -189,6 +203,9 @@ def evaluate_policy(
             task_ids, completions, results, references or [None] * len(results), strict=True
         )
     ]
+    for evaluation in evaluations:
+        parts = [float(evaluation.result.ok), evaluation.result.rubric.get("overall", 0.0)]
+        evaluation.reward = statistics.fmean(parts + ([evaluation.scores[headline]] if references else []))
     summary = summarize_renders(results)
     if samples_per_task > 1:
         summary.update(pass_at_k(results, samples_per_task))
@@ -199,4 +216,33 @@ def evaluate_policy(
             if isinstance(evaluations[0].scores[axis], (int, float)):
                 values = [e.scores[axis] for e in evaluations if isinstance(e.scores.get(axis), (int, float))]
                 summary[f"metric/{axis}"] = sum(values) / max(len(values), 1)
+    summary["held_out_reward"] = statistics.fmean(e.reward for e in evaluations) if evaluations else 0.0
     return summary, evaluations
+
+
+def task_rewards(evaluations: Sequence[TaskEvaluation], samples_per_task: int = 1) -> list[float]:
+    """Held-out reward per task, averaged over its `samples_per_task` consecutive samples (`evaluate_policy`'s
+    order): the unit that intervals resample."""
+    rewards = [e.reward for e in evaluations]
+    return [statistics.fmean(rewards[i : i + samples_per_task]) for i in range(0, len(rewards), samples_per_task)]
+
+
+def paired_change(before: Sequence[float], after: Sequence[float], resamples: int = 2000,
+                  seed: int = 0) -> dict[str, Any]:
+    """Mean per-task change `after - before` with a 95 % percentile bootstrap interval over tasks (paired: each
+    resampled task contributes its own difference).
+
+    Returns `{"difference": float, "ci95": [low, high], "tasks": n}`."""
+    import numpy as np
+    from scipy.stats import bootstrap
+
+    if len(before) != len(after) or not len(before):
+        raise ValueError(f"paired_change needs the same tasks before and after ({len(before)} and {len(after)}).")
+    differences = np.asarray(after, dtype=float) - np.asarray(before, dtype=float)
+    if np.ptp(differences) == 0:  # a single value: no spread to resample (scipy would warn and return nan)
+        low = high = float(differences[0])
+    else:
+        interval = bootstrap((differences,), np.mean, confidence_level=0.95, n_resamples=resamples,
+                             method="percentile", rng=np.random.default_rng(seed)).confidence_interval
+        low, high = float(interval.low), float(interval.high)
+    return {"difference": float(differences.mean()), "ci95": [low, high], "tasks": len(differences)}

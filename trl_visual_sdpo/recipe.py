@@ -22,15 +22,15 @@ from typing import Callable, Sequence
 import torch
 from accelerate import PartialState
 from datasets import Dataset, IterableDataset
+from transformers import set_seed
 from trl import ModelConfig, ScriptArguments, TrlParser, get_peft_config, get_quantization_config
 
 from trl_visual_sdpo.config import VisualSDPOConfig
 from trl_visual_sdpo.data import load_tasks
 from trl_visual_sdpo.data.common import load_prompt_dataset, parse_column_map
-from trl_visual_sdpo.evaluation import evaluate_policy
+from trl_visual_sdpo.evaluation import TaskEvaluation, evaluate_policy, paired_change, task_rewards
 from trl_visual_sdpo.models import default_policy_path, load_policy
 from trl_visual_sdpo.render.base import Renderer
-from trl_visual_sdpo.results import RenderResult
 from trl_visual_sdpo.rewards import ReferenceSimilarity, render_rewards
 from trl_visual_sdpo.sandbox import SandboxConfig
 from trl_visual_sdpo.trainer import VisualSDPOTrainer
@@ -68,6 +68,14 @@ class RecipeArguments(ScriptArguments):
     num_train_tasks: int | None = field(default=None, metadata={"help": "Use at most this many training tasks."})
     num_eval_tasks: int = field(default=8, metadata={"help": "Held-out tasks scored before and after training."})
     eval_max_new_tokens: int = field(default=256, metadata={"help": "Completion budget of the held-out scoring."})
+    eval_temperature: float | None = field(
+        default=None,
+        metadata={"help": "Sampling temperature of the held-out scoring (e.g. the rollouts' temperature); empty "
+                  "decodes greedily, one completion per task."},
+    )
+    eval_samples_per_task: int = field(
+        default=1, metadata={"help": "Sampled completions per held-out task (with --eval_temperature)."}
+    )
     render_workers: int = field(default=2, metadata={"help": "Sandboxed render workers."})
     render_timeout: float = field(default=20.0, metadata={"help": "Wall-clock seconds a program may take to render."})
 
@@ -136,12 +144,16 @@ def recipe_parser() -> TrlParser:
 
 
 def held_out_scores(
-    model, processing_class, renderer: Renderer, tasks: Dataset, max_new_tokens: int, stage: str
-) -> tuple[dict, list[RenderResult]]:
-    """Greedy completions for the held-out tasks, rendered, summarised and scored against their references."""
-    summary, evaluations = evaluate_policy(model, processing_class, renderer, tasks, max_new_tokens,
-                                           description=stage)
-    return summary, [e.result for e in evaluations]
+    model, processing_class, renderer: Renderer, tasks: Dataset, script_args: RecipeArguments, seed: int, stage: str
+) -> tuple[dict, list[TaskEvaluation]]:
+    """Completions for the held-out tasks (greedy, or `eval_samples_per_task` samples at `eval_temperature`),
+    rendered, summarised and scored against their references. Sampling draws from its own RNG stream seeded by
+    `seed`, so the scores before and after training share their random numbers and training's RNG is untouched."""
+    with torch.random.fork_rng(devices=[]):
+        set_seed(seed)
+        return evaluate_policy(model, processing_class, renderer, tasks, script_args.eval_max_new_tokens,
+                               description=stage, temperature=script_args.eval_temperature,
+                               samples_per_task=script_args.eval_samples_per_task)
 
 
 def run_recipe(
@@ -185,8 +197,8 @@ def _run(script_args, training_args, model_args, train_tasks, eval_tasks, render
     output_dir = Path(training_args.output_dir)
     is_main = int(os.environ.get("RANK", "0")) == 0
 
-    before, before_results = held_out_scores(model, processing_class, renderer, eval_tasks,
-                                             script_args.eval_max_new_tokens, "Held-out renders before training")
+    before, before_evaluations = held_out_scores(model, processing_class, renderer, eval_tasks, script_args,
+                                                 training_args.seed, "Held-out renders before training")
     trainer = VisualSDPOTrainer(
         model=model,
         reward_funcs=reward_funcs,
@@ -205,10 +217,15 @@ def _run(script_args, training_args, model_args, train_tasks, eval_tasks, render
     trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
     trainer.save_model(training_args.output_dir)
 
-    after, after_results = held_out_scores(trainer.model, processing_class, renderer, eval_tasks,
-                                           script_args.eval_max_new_tokens, "Held-out renders after training")
+    after, after_evaluations = held_out_scores(trainer.model, processing_class, renderer, eval_tasks, script_args,
+                                               training_args.seed, "Held-out renders after training")
+    samples = script_args.eval_samples_per_task
+    change = paired_change(task_rewards(before_evaluations, samples), task_rewards(after_evaluations, samples))
     metrics = {"model": model_path, "domain": renderer.domain, "dataset": dataset_label,
-               "held_out_before": before, "held_out_after": after, "log_history": trainer.state.log_history}
+               "held_out_before": before, "held_out_after": after, "held_out_change": change,
+               "log_history": trainer.state.log_history}
+    before_results, after_results = ([e.result for e in evaluations][::samples]  # one render per task in the grid
+                                     for evaluations in (before_evaluations, after_evaluations))
     if is_main:
         from trl_visual_sdpo.plots import before_after_grid, training_curves  # matplotlib: only where it is drawn
 
@@ -217,6 +234,9 @@ def _run(script_args, training_args, model_args, train_tasks, eval_tasks, render
         before_after_grid(before_results, after_results, output_dir / "before_after.png",
                           titles=eval_tasks["task_id"])
         print(json.dumps({"held_out_before": before, "held_out_after": after}, indent=2))
+        low, high = change["ci95"]
+        print(f"Held-out reward {before['held_out_reward']:.3f} -> {after['held_out_reward']:.3f}: change "
+              f"{change['difference']:+.3f}, 95 % interval [{low:+.3f}, {high:+.3f}] over {change['tasks']} tasks.")
     # The card is written with the run, not only on push: it is the run's summary (README.md in output_dir).
     trainer.create_model_card(dataset_name=dataset_label)
     if training_args.push_to_hub:
