@@ -174,6 +174,17 @@ def print_summary(domain: str, summary: dict) -> None:
               f"precision {v['precision']}  recall {v['recall']}")
 
 
+def show_case(domains: list[str], name: str) -> None:
+    """Print one case's predictions and labels; `name` is the case (`chartmimic_bar_11`) or its end (`bar_11`)."""
+    for domain in domains:
+        cases = [c for c in load_cases(domain) if c["case"] == name or c["case"].endswith(f"_{name}")]
+        for result in evaluate(domain, cases) if cases else []:
+            print(json.dumps(result, indent=1))
+        if cases:
+            return
+    raise SystemExit(f"No labelled case named {name!r} in {domains}: see the file names in {LABELS}/<domain>/.")
+
+
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--domains", nargs="*", default=None, help="default: every domain with labels")
@@ -183,16 +194,13 @@ def main(argv: Iterable[str] | None = None) -> None:
     domains = args.domains or [d for d in SOURCES if (LABELS / d).is_dir() and any((LABELS / d).glob("*.json"))]
     report = json.loads(args.output.read_text()) if args.output.exists() and args.domains else {}
     report.setdefault("domains", {})
+    if args.show:
+        show_case(domains, args.show)
+        return
     for domain in domains:
         cases = load_cases(domain)
-        if args.show:
-            cases = [c for c in cases if c["case"] == args.show]
         start = time.perf_counter()
         results = evaluate(domain, cases)
-        if args.show:
-            for r in results:
-                print(json.dumps(r, indent=1))
-            return
         summary = summarise(results)
         print_summary(domain, summary)
         report["domains"][domain] = {"summary": summary, "targets_met": _targets(summary),
