@@ -130,3 +130,32 @@ def test_a_footnote_inside_a_chart_frame_is_measured(renderer):
     assert note.colors["color"] == "#eeeeee" and note.meta["measured"]
     found = [d for d in result.defects if d.kind == "low_contrast"]
     assert len(found) == 1 and note.id in found[0].element_ids, [d.message for d in result.defects]
+
+
+CHART_WITH_LEGEND = (
+    "from pptx.chart.data import CategoryChartData\n"
+    "from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION\n"
+    "data = CategoryChartData()\ndata.categories = ['Q1', 'Q2']\ndata.add_series('2023', [3, 4])\n"
+    "data.add_series('2024', [5, 2])\n"
+    "chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.5), Inches(9), "
+    "Inches({height}), data).chart\nchart.has_legend = True\nchart.legend.position = XL_LEGEND_POSITION.BOTTOM\n"
+    "chart.legend.include_in_layout = False\n")
+
+
+def test_a_text_box_on_a_chart_legend_overlaps_its_texts(renderer):
+    """A native chart's own texts (legend entries, axis labels) are elements of the chart, read from the PDF lines in
+    its frame that no shape claimed: a footnote placed on the legend collides with both entries; one below the chart
+    collides with nothing, and the chart's texts never collide with their own chart or each other."""
+    on_legend, below = renderer.render_batch([
+        deck(CHART_WITH_LEGEND.format(height=5.5) + 'text(3.5, 6.55, 4, 0.5, "Source: internal survey", 14, "333333")\n'),
+        deck(CHART_WITH_LEGEND.format(height=5.0) + 'text(0.5, 6.7, 7, 0.5, "Source: internal survey", 14, "333333")\n'),
+    ])
+    chart = next(e for e in on_legend.elements if e.meta.get("shape_type") == "chart")
+    parts = [e for e in on_legend.elements if e.meta.get("role") == "chart_text"]
+    assert {"Q1", "Q2", "2023", "2024"} <= {e.text for e in parts}
+    assert all(e.meta["owner"] == chart.id and e.lines == chart.lines for e in parts)
+    pairs = [d for d in on_legend.defects if d.kind == "text_overlap"]
+    legend = {e.id for e in parts if e.text in ("2023", "2024")}
+    assert len(pairs) == 2 and all(set(d.element_ids) & legend for d in pairs), [d.message for d in on_legend.defects]
+    assert [d.kind for d in on_legend.defects] == ["text_overlap", "text_overlap"]
+    assert below.defects == [], [d.message for d in below.defects]

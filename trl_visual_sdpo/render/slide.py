@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 import msgspec
 
-from trl_visual_sdpo.defects import find_defects
+from trl_visual_sdpo.defects import CHART_MIN_CONTRAST, SMALL_TEXT_PT, contrast_ratio, find_defects
 from trl_visual_sdpo.isolation import FrameError, validate
 from trl_visual_sdpo.render.office import OfficeConverter, OfficeError
 from trl_visual_sdpo.render.slide_raster import SLIDE_GAP_PX
@@ -157,6 +157,39 @@ def _text_element(holder: _Holder, record: dict, slide_id: str, page: dict, scal
                    lines=record["lines"], meta=meta)
 
 
+def _chart_texts(charts: list[tuple[str, dict, list[float]]], lines: list[dict], claimed: set[int], slide_id: str,
+                 page_box: list[float], scale_pt: float) -> list[Element]:
+    """The texts a native chart draws itself (its title, legend entries, axis and data labels): the PDF lines inside
+    a chart's frame (`charts`: element id, record, page-relative box) that no shape's text claimed. They are
+    elements so that a slide text placed on them (a footnote under the legend) is a `text_overlap`; they belong to
+    their chart (`owner`, `ancestors`): its data under them is what they label, and the chart lays out its own
+    texts, so they never overlap each other. They are judged like a chart's texts in the chart domain: 3:1
+    contrast against the pixels around them (`CHART_MIN_CONTRAST`) and the chart's `SMALL_TEXT_PT`, not a slide
+    body text's 4.5:1 and 12 pt (a chart's default 10 pt labels are read as its parts, not as slide text)."""
+    texts = []
+    for index, line in enumerate(lines):
+        if id(line) in claimed or not _words(line["text"]):
+            continue
+        cx, cy = (line["box"][0] + line["box"][2]) / 2, (line["box"][1] + line["box"][3]) / 2
+        chart = next(((chart_id, record) for chart_id, record, box in charts if _contains_point(box, cx, cy)), None)
+        if chart is None:
+            continue
+        chart_id, record = chart
+        x0, y0, x1, y1 = line["box"]
+        meta = {"slide": record["slide"], "frame": slide_id, "role": "chart_text", "font_pt": line["size"],
+                "bold": line["bold"], "min_pt": SMALL_TEXT_PT, "measured": True, "owner": chart_id,
+                "ancestors": [chart_id], "background": line["background"]}
+        if line["background"]:
+            meta["contrast_audited"] = True
+            meta["contrast"] = {"ratio": round(contrast_ratio(line["color"], line["background"]), 3),
+                                "required": CHART_MIN_CONTRAST}
+        texts.append(Element(id=f"{chart_id}-text{index}", kind="text",
+                             bbox=(x0 + page_box[0], y0 + page_box[1], x1 + page_box[0], y1 + page_box[1]),
+                             text=line["text"].strip(), colors={"color": line["color"]},
+                             font_size=line["size"] * scale_pt, lines=record["lines"], meta=meta))
+    return texts
+
+
 def _extend_cut_text(box: list[float], missing: float, page_box: list[float], shape_box: list[float]) -> list[float]:
     """LibreOffice does not draw glyphs that fall wholly off the page, so text cut by a slide edge measures short:
     when words are missing, extend the drawn text past the edge its shape crosses (or that the text touches) by
@@ -195,7 +228,7 @@ def _slide_elements(index: int, records: list[dict], page: dict, page_box: list[
     elements = [Element(id=slide_id, kind="slide", bbox=tuple(page_box),
                         colors={"background": page["background"]} if page.get("background") else {},
                         lines=slide_lines, meta={"slide": index})]
-    holders, records_of, blockers = [], {}, []
+    holders, records_of, blockers, charts = [], {}, [], []
     for record in records:
         shape_id = f"s{index}-{record['shape_id']}"
         box = to_px(record["box"])
@@ -213,6 +246,8 @@ def _slide_elements(index: int, records: list[dict], page: dict, page_box: list[
                                 meta=meta))
         if record["type"] in ("chart", "picture"):
             blockers.append(_page_relative(box, page_box))
+        if record["type"] == "chart":
+            charts.append((shape_id, record, _page_relative(box, page_box)))
         for cell in record.get("cells", ()):
             cell_box = to_px(cell["box"])
             holder = _Holder(f"t{index}-{record['shape_id']}-r{cell['row']}c{cell['col']}", shape_id,
@@ -227,8 +262,9 @@ def _slide_elements(index: int, records: list[dict], page: dict, page_box: list[
     _match_lines(holders, page["lines"], blockers)
     texts = [_text_element(h, records_of[h.element_id], slide_id, page, dpi / 72, page_box, min_pt)
              for h in holders if h.words]
+    claimed = {id(line) for holder in holders for line in holder.lines}
     _visible_edges(elements, texts)
-    elements += texts
+    elements += texts + _chart_texts(charts, page["lines"], claimed, slide_id, page_box, dpi / 72)
     _grow_tables(elements)
     return elements
 
