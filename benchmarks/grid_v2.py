@@ -74,21 +74,40 @@ def run_path(arm: str, seed: int, args) -> Path:
     return RUNS / f"{arm}-seed{seed}-{budget_key(args)}.json"
 
 
-def check_warm_start(model: str, key: str) -> str:
-    """The warm start's weights fingerprint; exits when finished runs of this budget used other weights."""
+def warm_start_probe(model: str, tasks: int = 4) -> list[float]:
+    """Mean per-token log-probability of the first `tasks` training reference programs under the model: a signature
+    of the weights that survives float noise (a CPU rebuild of the warm start is not bit-identical run to run)."""
+    import torch
+
+    from trl_visual_sdpo.data import load_chart_tasks
+    from trl_visual_sdpo.models import load_policy
+
+    policy, tokenizer = load_policy(model, dtype=torch.float32)
+    probe = []
+    with torch.no_grad():
+        for code in load_chart_tasks("train")["reference_code"][:tasks]:
+            ids = tokenizer(code, return_tensors="pt")["input_ids"]
+            logprobs = torch.log_softmax(policy(ids).logits[0, :-1], dim=-1)
+            probe.append(logprobs.gather(-1, ids[0, 1:, None]).mean().item())
+    return probe
+
+
+def check_warm_start(model: str, key: str, tolerance: float = 1e-3) -> dict:
+    """The warm start's weights fingerprint and probe; exits when finished runs of this budget used other weights
+    (probes further apart than `tolerance` nats a token: a different warm start, not float noise)."""
     from trl_visual_sdpo.models import weights_fingerprint
 
     if not Path(model).is_dir():
         raise SystemExit(f"No warm start at {model}: build it with `OMP_NUM_THREADS=1 python recipes/sft_chart.py "
                          "--config recipes/sft_chart.yaml`, or pass its directory with --model.")
-    fingerprint = weights_fingerprint(model)
+    current = {"warm_start_sha256": weights_fingerprint(model), "warm_start_probe": warm_start_probe(model)}
     for path in sorted(RUNS.glob(f"*-{key}.json")):
-        recorded = json.loads(path.read_text())["budget"].get("warm_start_sha256")
-        if recorded is not None and recorded != fingerprint:
-            raise SystemExit(f"{model} is not the warm start that {path.name} was trained from (weights "
-                             f"{fingerprint[:12]} against {recorded[:12]}): rebuild it with the recorded SFT settings, "
-                             f"or move this budget's runs out of {RUNS} to start the grid afresh.")
-    return fingerprint
+        recorded = json.loads(path.read_text())["budget"].get("warm_start_probe")
+        if recorded is not None and max(abs(a - b) for a, b in zip(recorded, current["warm_start_probe"])) > tolerance:
+            raise SystemExit(f"{model} is not the warm start that {path.name} was trained from (probe "
+                             f"{current['warm_start_probe']} against {recorded}): rebuild it with the recorded SFT "
+                             f"settings, or move this budget's runs out of {RUNS} to start the grid afresh.")
+    return current
 
 
 def code_commit() -> str | None:
@@ -264,9 +283,9 @@ def main() -> None:
         torch.set_num_threads(args.torch_threads)
     skip = ("arms", "seeds", "report", "smoke", "torch_threads")  # the budget key is BUDGET_FIELDS alone
     budget = argparse.Namespace(**{k: v for k, v in vars(args).items() if k not in skip})
-    # Not part of the key (a rebuilt warm start is bit-identical when the SFT recipe is deterministic), but recorded
-    # and checked, so that runs from different weights or detectors are never pooled silently.
-    budget.warm_start_sha256 = check_warm_start(args.model, budget_key(budget))
+    # Not part of the key (each sitting on a fresh machine rebuilds the warm start, equal up to float noise), but
+    # recorded and checked, so that runs from different weights or detectors are never pooled silently.
+    vars(budget).update(check_warm_start(args.model, budget_key(budget)))
     budget.code_commit = code_commit()
     for seed in args.seeds:  # seed-major, so that every arm has a first seed early
         for arm in args.arms:
