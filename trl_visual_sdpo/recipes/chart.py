@@ -1,9 +1,11 @@
 # Copyright 2026 The trl-visual-sdpo authors. Apache-2.0.
 """Train a chart-code policy with Visual-SDPO.
 
-CPU demo (embedded SmolLM2-135M-Instruct and embedded tasks):
+CPU demo (embedded tasks; `make demo` starts from the warm start that recipes/sft_chart.py builds from the embedded
+SmolLM2-135M-Instruct, whose own sampled programs rarely run):
 
-    trl-visual-sdpo train chart            # or: accelerate launch recipes/chart.py --config recipes/chart.yaml
+    trl-visual-sdpo train chart --model_name_or_path outputs/sft-chart
+    # or: accelerate launch recipes/chart.py --config recipes/chart.yaml --model_name_or_path outputs/sft-chart
 
 GPU, ChartMimic (its prompts show the target chart, so the policy is a vision-language model), LoRA:
 
