@@ -290,15 +290,34 @@ def validate(value: Any, schema: Any) -> Any:
 
 
 def kill_tree(pid: int) -> None:
-    """Kill `pid` and every process below it, deepest first (bwrap puts its command in a new session inside a new
-    PID namespace, so killing a process group would miss it), then reap `pid` if it is our child."""
+    """Kill `pid` and every process below it, then reap `pid` if it is our child (bwrap puts its command in a new
+    session inside a new PID namespace, so killing a process group would miss it).
+
+    The tree is frozen top-down (SIGSTOP, parents before their children, again until no new process appears) before
+    anything is killed: a parent must never see its child die, or a worker would report its job as "killed by
+    SIGKILL", blaming the program for our own kill."""
     import psutil
 
     try:
         root = psutil.Process(pid)
-        processes = [*reversed(root.children(recursive=True)), root]
     except psutil.NoSuchProcess:
         return
+    frozen: dict[int, psutil.Process] = {}
+    while True:
+        try:
+            tree = [root, *root.children(recursive=True)]  # breadth-first: parents come before their children
+        except psutil.NoSuchProcess:
+            tree = []
+        new = [process for process in tree if process.pid not in frozen]
+        if not new:
+            break
+        for process in new:
+            frozen[process.pid] = process
+            try:
+                process.suspend()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+    processes = [*reversed(frozen.values())] or [root]
     for process in processes:
         try:
             process.kill()
