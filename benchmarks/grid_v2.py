@@ -18,7 +18,8 @@ are skipped, so the grid resumes where it stopped and can be spread over sitting
 its first seed early). `--report` (also run at the end) aggregates into `benchmarks/results/grid_v2.json` and
 `grid_v2.png`: per arm `seeds`, `eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over
 seeds and tasks), the held-out `curve`, `train_reward` and `train_exec_rate` per step, `rollouts_to_reach_grpo_final`
-and `vs_grpo` (difference to GRPO's final held-out reward, paired bootstrap over tasks, 95 % interval).
+`vs_grpo` and `vs_zero_shot` (difference to GRPO's final and to the warm start's held-out reward, paired bootstrap
+over tasks, 95 % interval).
 
 CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
 
@@ -184,9 +185,11 @@ def report() -> dict:
             if arm == "critique_revise":
                 row["extra_generated_tokens"] = statistics.fmean(r["final"]["extra_generated_tokens"] for r in runs)
                 row["extra_renders"] = statistics.fmean(r["final"]["extra_renders"] for r in runs)
-            if "grpo" in finals and arm != "grpo":
-                diff = row["final"]["mean"] - grpo_final
-                row["vs_grpo"] = {"difference": diff, "ci95": bootstrap(finals[arm], paired_with=finals["grpo"])}
+            # vs_zero_shot: did training move the policy beyond its sampling and seed spread at all?
+            for baseline, mean in (("grpo", grpo_final), ("zero_shot", untrained)):
+                if mean is not None and arm != baseline:
+                    row[f"vs_{baseline}"] = {"difference": row["final"]["mean"] - mean,
+                                             "ci95": bootstrap(finals[arm], paired_with=finals[baseline])}
             table[arm] = row
         runs = [r for arm_runs in arms.values() for r in arm_runs]
         out[key] = {"budget": runs[0]["budget"], "arms": table,

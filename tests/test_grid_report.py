@@ -1,0 +1,85 @@
+"""The grid v2 report (`benchmarks/grid_v2.py --report`) on synthetic run files: the fields the issue asks for, the
+paired intervals against GRPO and the warm start, and the refusal to pool runs trained from another warm start."""
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+grid_v2 = pytest.importorskip("grid_v2")
+
+KEY = "testkey0"
+TASKS = 32
+
+
+def _task_rewards(level: float, seed: int) -> list[float]:
+    rng = random.Random(seed)
+    # the same per-task difficulty for every arm (tasks are paired), plus sampling noise per seed
+    difficulty = [random.Random(t).uniform(-0.3, 0.3) for t in range(TASKS)]
+    return [min(1.0, max(0.0, level + d + rng.gauss(0, 0.02))) for d in difficulty]
+
+
+def _run(arm: str, seed: int, level: float, probe: float = -0.5) -> dict:
+    rewards = _task_rewards(level, seed)
+    final = {"task_rewards": rewards, "held_out_reward": sum(rewards) / TASKS, "exec_rate": 0.9, "defect_rate": 0.3,
+             "rollouts": 0 if arm in ("zero_shot", "critique_revise") else 16}
+    if final["rollouts"]:
+        final["curve"] = [{"step": step, "rollouts": 8 * step,
+                           "held_out": {"held_out_reward": final["held_out_reward"] - 0.01 * (2 - step)}}
+                          for step in (1, 2)]
+        final["train_steps"] = [{"step": step, "reward": 2.0 + step, "exec_rate": 0.8} for step in (1, 2)]
+    if arm == "critique_revise":
+        final.update(extra_generated_tokens=100, extra_renders=3)
+    return {"arm": arm, "seed": seed, "final": final,
+            "budget": {"key": KEY, "samples_per_task": 4, "warm_start_probe": [probe] * 4, "code_commit": "abc",
+                       "warm_start_sha256": "sha", "steps": 2, "batch_size": 8, "eval_tasks": TASKS}}
+
+
+@pytest.fixture
+def runs_dir(tmp_path, monkeypatch):
+    runs = tmp_path / "grid_v2"
+    runs.mkdir()
+    monkeypatch.setattr(grid_v2, "RESULTS", tmp_path)
+    monkeypatch.setattr(grid_v2, "RUNS", runs)
+    levels = {"zero_shot": 0.6, "grpo": 0.6, "sdpo_credit": 0.7, "critique_revise": 0.6}
+    for arm, level in levels.items():
+        for seed in range(3):
+            (runs / f"{arm}-seed{seed}-{KEY}.json").write_text(json.dumps(_run(arm, seed, level)))
+    return runs
+
+
+def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
+    arms = grid_v2.report()[KEY]["arms"]
+    for arm in ("grpo", "sdpo_credit"):
+        row = arms[arm]
+        assert row["seeds"] == [0, 1, 2] and row["eval_tasks"] == TASKS and row["samples_per_task"] == 4
+        low, high = row["final"]["ci95"]
+        assert low <= row["final"]["mean"] <= high
+        assert [p["step"] for p in row["train_reward"]] == [1, 2] and row["train_reward"][0]["n"] == 3
+    # a 0.1 better arm on the same tasks: the paired interval excludes 0 although the per-arm intervals overlap
+    better = arms["sdpo_credit"]
+    assert better["vs_grpo"]["ci95"][0] > 0.05 and better["vs_zero_shot"]["ci95"][0] > 0.05
+    assert better["final"]["ci95"][0] < arms["grpo"]["final"]["ci95"][1]
+    # an arm that matches GRPO: both paired intervals hold 0
+    same = arms["critique_revise"]
+    assert same["vs_grpo"]["ci95"][0] < 0 < same["vs_grpo"]["ci95"][1]
+    assert same["extra_renders"] == 3
+    assert "vs_grpo" not in arms["grpo"] and "vs_zero_shot" not in arms["zero_shot"]
+    assert arms["sdpo_credit"]["rollouts_to_reach_grpo_final"] == 0.0  # the warm start already reaches it
+    assert (runs_dir.parent / "grid_v2.json").is_file() and (runs_dir.parent / "grid_v2.png").is_file()
+
+
+def test_a_different_warm_start_is_refused(runs_dir, tmp_path, monkeypatch):
+    model = tmp_path / "warm"
+    model.mkdir()
+    monkeypatch.setattr("trl_visual_sdpo.models.weights_fingerprint", lambda path: "sha")
+    monkeypatch.setattr(grid_v2, "warm_start_probe", lambda path: [-0.5 + 1e-5] * 4)
+    assert grid_v2.check_warm_start(str(model), KEY)["warm_start_sha256"] == "sha"  # float noise passes
+    monkeypatch.setattr(grid_v2, "warm_start_probe", lambda path: [-0.6] * 4)
+    with pytest.raises(SystemExit, match="not the warm start"):
+        grid_v2.check_warm_start(str(model), KEY)
+    with pytest.raises(SystemExit, match="No warm start"):
+        grid_v2.check_warm_start(str(tmp_path / "missing"), KEY)
