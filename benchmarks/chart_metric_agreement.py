@@ -59,24 +59,27 @@ def agreement(ours: list[dict], official: list[dict], axes: tuple[str, ...] = AX
     return out
 
 
+def render_pairs(renderer, pairs: list[dict]) -> list[tuple]:
+    """(predicted, reference) render results of each pair, closing `renderer` after (shared by the web report). A
+    reference that does not render is our set-up's failure, not a low score, so it stops the benchmark."""
+    try:
+        results = renderer.render_batch([code for p in pairs for code in (p["prediction"], p["reference"])])
+    finally:
+        renderer.close()
+    for pair, reference in zip(pairs, results[1::2]):
+        if not reference.ok:
+            raise RuntimeError(f"Reference {pair['id']} does not render here: {reference.error}")
+    return list(zip(results[0::2], results[1::2]))
+
+
 def score_pairs(pairs: list[dict]) -> list[dict]:
     from trl_visual_sdpo.metrics.chartmimic import chartmimic_scores
     from trl_visual_sdpo.render.chart import ChartRenderer
     from trl_visual_sdpo.sandbox import SandboxConfig
 
-    renderer = ChartRenderer(SandboxConfig(timeout_s=60, cpu_seconds=60))
-    try:
-        codes = [c for p in pairs for c in (p["prediction"], p["reference"])]
-        results = renderer.render_batch(codes)
-    finally:
-        renderer.close()
-    scores = []
-    for i, pair in enumerate(pairs):
-        predicted, reference = results[2 * i], results[2 * i + 1]
-        if not reference.ok:
-            raise RuntimeError(f"Reference {pair['id']} does not render here: {reference.error}")
-        scores.append({k: round(v, 4) for k, v in chartmimic_scores(predicted, reference).items()})
-    return scores
+    renders = render_pairs(ChartRenderer(SandboxConfig(timeout_s=60, cpu_seconds=60)), pairs)
+    return [{k: round(v, 4) for k, v in chartmimic_scores(predicted, reference).items()}
+            for predicted, reference in renders]
 
 
 def main(argv=None) -> None:

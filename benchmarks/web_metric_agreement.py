@@ -41,7 +41,12 @@ from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from chart_metric_agreement import TARGET_MAD, TARGET_PEARSON, agreement  # shared with the chart report
+from chart_metric_agreement import (  # shared with the chart report
+    TARGET_MAD,
+    TARGET_PEARSON,
+    agreement,
+    render_pairs,
+)
 
 ROOT = Path(__file__).resolve().parent
 FIXTURE = ROOT.parent / "tests" / "fixtures" / "design2code_official.json"
@@ -218,17 +223,10 @@ def score_pairs(pairs: list[dict]) -> list[dict]:
     from trl_visual_sdpo.metrics.design2code import design2code_scores
     from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer
 
-    renderer = WebRenderer(WebRenderConfig(viewport_width=VIEWPORT[0], viewport_height=VIEWPORT[1],
-                                           max_page_height=16000, timeout_s=90))
-    try:
-        results = renderer.render_batch([c for p in pairs for c in (p["prediction"], p["reference"])])
-    finally:
-        renderer.close()
+    renders = render_pairs(WebRenderer(WebRenderConfig(viewport_width=VIEWPORT[0], viewport_height=VIEWPORT[1],
+                                                       max_page_height=16000, timeout_s=90)), pairs)
     scores = []
-    for i, pair in enumerate(pairs):
-        predicted, reference = results[2 * i], results[2 * i + 1]
-        if not reference.ok:
-            raise RuntimeError(f"Reference {pair['id']} does not render here: {reference.error}")
+    for predicted, reference in renders:
         ours = design2code_scores(predicted, reference, clip_model="")
         scores.append({axis: round(ours[axis], 4) for axis in AXES})
     return scores
