@@ -26,7 +26,8 @@ CPU (the full grid; build the warm start first with `python recipes/sft_chart.py
     nohup python benchmarks/grid_v2.py > grid_v2.log 2>&1 &
     python benchmarks/grid_v2.py --report
 
-Smoke test (minutes): `python benchmarks/grid_v2.py --smoke`.
+Smoke test (minutes): `python benchmarks/grid_v2.py --smoke`. Held-out renders of every arm at one seed (runs keep their
+final programs): `python benchmarks/grid_v2.py --renders 0`.
 
 GPU, the same grid on a larger model and ChartMimic-sized budgets (warm-start it first with
 `python recipes/sft_chart.py --config recipes/sft_chart.yaml --model_name_or_path Qwen/Qwen2.5-Coder-1.5B-Instruct
@@ -201,6 +202,35 @@ def report() -> dict:
     return out
 
 
+def plot_renders(seed: int, tasks: int = 8) -> Path | None:
+    """The first sampled held-out program of the first `tasks` tasks, one row per arm at `seed` (runs that recorded
+    their final programs), rendered in the sandbox with their defect counts: `<runs>_renders_seed<k>.png`."""
+    from trl_visual_sdpo.data import load_chart_tasks
+    from trl_visual_sdpo.extract import render_completions
+    from trl_visual_sdpo.plots import renders_grid
+    from trl_visual_sdpo.render.chart import ChartRenderer
+
+    runs = [json.loads(p.read_text()) for p in sorted(RUNS.glob(f"*-seed{seed}-*.json"))]
+    runs = sorted((r for r in runs if r["final"].get("programs")), key=lambda r: ARMS.index(r["arm"]))
+    if not runs:
+        print(f"No run at seed {seed} recorded its programs (runs made before they were kept do not).")
+        return None
+    task_ids = load_chart_tasks("test", n=tasks)["task_id"]
+    renderer = ChartRenderer()
+    try:
+        rows = []
+        for run in runs:
+            samples = run["budget"]["samples_per_task"]
+            programs = run["final"]["programs"][::samples][:tasks]
+            rows.append((f"{run['arm']}\n{run['final']['held_out_reward']:.3f}",
+                         render_completions(renderer, programs)))
+    finally:
+        renderer.close()
+    path = RESULTS / f"{RUNS.name}_renders_seed{seed}.png"
+    renders_grid(rows, path, titles=task_ids)
+    return path
+
+
 def plot(table: dict, path: Path) -> None:
     """Per budget: held-out reward against training rollouts, and the training rollouts' reward per step."""
     import matplotlib
@@ -270,6 +300,8 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true",
                         help="A tiny grid (2 steps, 2 tasks x 2 samples, 64 tokens, seed 0) into grid_v2_smoke/.")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
+    parser.add_argument("--renders", type=int, metavar="SEED",
+                        help="Only draw the held-out renders of every arm at this seed (grid_v2_renders_seed<k>.png).")
     args = parser.parse_args()
     global RUNS
     if args.smoke:
@@ -279,6 +311,9 @@ def main() -> None:
         args.eval_tasks, args.samples_per_task = 2, 2
     if args.report:
         print(json.dumps(report(), indent=2))
+        return
+    if args.renders is not None:
+        print(plot_renders(args.renders))
         return
     if args.torch_threads:
         import torch

@@ -127,6 +127,7 @@ def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
         # Score the revised programs like every other arm: re-run the held-out summary on the final programs.
         rounds.append(_summarize(completions, results, tasks, renderer, samples))
     final = dict(rounds[-1])
+    final["programs"] = completions
     final["revise_rounds"] = rounds
     final["extra_generated_tokens"] = extra_tokens
     final["extra_renders"] = extra_renders
@@ -165,12 +166,15 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
     peft_config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM")
     curve: list[dict] = []
     eval_seconds = [0.0]
+    programs: list[str] = []  # the last held-out evaluation's programs, kept so that their renders can be looked at
 
     class HeldOut(TrainerCallback):
         def on_step_end(self, _args, state, control, model=None, **kwargs):
             if state.global_step % args.eval_every == 0 or state.global_step == args.steps:
                 start = time.perf_counter()
-                summary, _ = seeded_evaluate(model, tokenizer, renderer, tasks, args, seed, state.global_step)
+                summary, evaluations = seeded_evaluate(model, tokenizer, renderer, tasks, args, seed,
+                                                       state.global_step)
+                programs[:] = [e.completion for e in evaluations]
                 eval_seconds[0] += time.perf_counter() - start
                 rollouts = state.global_step * args.batch_size
                 curve.append({"step": state.global_step, "rollouts": rollouts, "held_out": summary})
@@ -188,7 +192,7 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
     trainer.train()
     train_seconds = time.perf_counter() - start - eval_seconds[0]
     final = dict(curve[-1]["held_out"])
-    final.update(train_seconds=train_seconds, rollouts=args.steps * args.batch_size, curve=curve,
+    final.update(train_seconds=train_seconds, rollouts=args.steps * args.batch_size, curve=curve, programs=programs,
                  train_steps=training_steps(trainer.state.log_history),
                  **training_rollout_scores(trainer.state.log_history))
     del trainer, model
@@ -221,7 +225,8 @@ def run(arm: str, seed: int, args, path: Path | None = None) -> None:
             if settings.get("revise"):
                 final = critique_revise(model, tokenizer, renderer, tasks, args)
             else:
-                final = seeded_evaluate(model, tokenizer, renderer, tasks, args, seed, 0)[0]
+                final, evaluations = seeded_evaluate(model, tokenizer, renderer, tasks, args, seed, 0)
+                final["programs"] = [e.completion for e in evaluations]
             final["rollouts"] = 0
         else:
             final = train_arm(settings, seed, args, tasks, renderer)

@@ -83,3 +83,16 @@ def test_a_different_warm_start_is_refused(runs_dir, tmp_path, monkeypatch):
         grid_v2.check_warm_start(str(model), KEY)
     with pytest.raises(SystemExit, match="No warm start"):
         grid_v2.check_warm_start(str(tmp_path / "missing"), KEY)
+
+
+def test_renders_of_every_arm_that_kept_its_programs(runs_dir):
+    ok = "```python\nimport matplotlib.pyplot as plt\nplt.bar(['a', 'b'], [1, 2])\nplt.savefig('out.png')\n```"
+    crash = "```python\nimport matplotlib.pyplot as plt\nplt.bar(['a', 'b'], [1, 2, 3])\n```"
+    for arm, program in (("grpo", ok), ("sdpo_credit", crash)):
+        path = runs_dir / f"{arm}-seed0-{KEY}.json"
+        record = json.loads(path.read_text())
+        record["final"]["programs"] = [program] * (2 * 4)  # 2 tasks x 4 samples
+        path.write_text(json.dumps(record))
+    assert grid_v2.plot_renders(1) is None  # no run at seed 1 kept its programs
+    path = grid_v2.plot_renders(0, tasks=2)
+    assert path == runs_dir.parent / "grid_v2_renders_seed0.png" and path.stat().st_size > 10_000

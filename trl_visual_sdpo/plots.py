@@ -1,4 +1,5 @@
-"""Pictures of a run: training curves and a before/after grid of held-out renders (our own code, drawn in-process)."""
+"""Pictures of a run: training curves and grids of held-out renders, before and after training or one row per arm
+(our own code, drawn in-process)."""
 
 from __future__ import annotations
 
@@ -39,13 +40,14 @@ def _thumbnail(result: RenderResult) -> Image.Image | None:
     return Image.open(io.BytesIO(result.image_png)).convert("RGB")
 
 
-def before_after_grid(
-    before: Sequence[RenderResult], after: Sequence[RenderResult], path: str | Path, titles: Sequence[str] = ()
+def renders_grid(
+    rows: Sequence[tuple[str, Sequence[RenderResult]]], path: str | Path, titles: Sequence[str] = ()
 ) -> None:
-    """Two rows of held-out renders, before and after training; a failed program shows its error's last line."""
-    columns = max(len(before), 1)
-    fig, axes = plt.subplots(2, columns, figsize=(3 * columns, 6.4), squeeze=False)
-    for row, (label, results) in enumerate((("before", before), ("after", after))):
+    """One row of held-out renders per label (before and after training, or one per arm), a column per task; a failed
+    program shows its error's last line."""
+    columns = max((len(results) for _, results in rows), default=1) or 1
+    fig, axes = plt.subplots(len(rows), columns, figsize=(3 * columns, 3.2 * len(rows)), squeeze=False)
+    for row, (label, results) in enumerate(rows):
         for col in range(columns):
             ax = axes[row][col]
             ax.set_xticks([])

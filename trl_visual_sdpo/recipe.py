@@ -227,12 +227,12 @@ def _run(script_args, training_args, model_args, train_tasks, eval_tasks, render
     before_results, after_results = ([e.result for e in evaluations][::samples]  # one render per task in the grid
                                      for evaluations in (before_evaluations, after_evaluations))
     if is_main:
-        from trl_visual_sdpo.plots import before_after_grid, training_curves  # matplotlib: only where it is drawn
+        from trl_visual_sdpo.plots import renders_grid, training_curves  # matplotlib: only where it is drawn
 
         (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
         training_curves(trainer.state.log_history, output_dir / "curves.png")
-        before_after_grid(before_results, after_results, output_dir / "before_after.png",
-                          titles=eval_tasks["task_id"])
+        renders_grid([("before", before_results), ("after", after_results)], output_dir / "before_after.png",
+                     titles=eval_tasks["task_id"])
         print(json.dumps({"held_out_before": before, "held_out_after": after}, indent=2))
         low, high = change["ci95"]
         print(f"Held-out reward {before['held_out_reward']:.3f} -> {after['held_out_reward']:.3f}: change "
