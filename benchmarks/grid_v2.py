@@ -173,6 +173,9 @@ def report() -> dict:
                              "per_seed": [statistics.fmean(seed) for seed in finals[arm]]},
                    "exec_rate": statistics.fmean(r["final"]["exec_rate"] for r in runs),
                    "defect_rate": statistics.fmean(r["final"].get("defect_rate", 0.0) for r in runs),
+                   # the share of held-out programs that run without a defect: the defect signal the mean reward
+                   # (whose rubric score docks a defect only a little) blurs
+                   "flawless_rate": statistics.fmean(r["final"].get("flawless_rate", 0.0) for r in runs),
                    "rollouts": first["final"].get("rollouts", 0)}
             if first["final"].get("curve"):
                 row["curve"] = [{"step": point["step"], "rollouts": point["rollouts"],
