@@ -22,7 +22,7 @@ def _task_rewards(level: float, seed: int) -> list[float]:
     return [min(1.0, max(0.0, level + d + rng.gauss(0, 0.02))) for d in difficulty]
 
 
-def _run(arm: str, seed: int, level: float, probe: float = -0.5) -> dict:
+def _run(arm: str, seed: int, level: float) -> dict:
     rewards = _task_rewards(level, seed)
     final = {"task_rewards": rewards, "held_out_reward": sum(rewards) / TASKS, "exec_rate": 0.9, "defect_rate": 0.3,
              "rollouts": 0 if arm in ("zero_shot", "critique_revise") else 16}
@@ -34,7 +34,7 @@ def _run(arm: str, seed: int, level: float, probe: float = -0.5) -> dict:
     if arm == "critique_revise":
         final.update(extra_generated_tokens=100, extra_renders=3)
     return {"arm": arm, "seed": seed, "final": final,
-            "budget": {"key": KEY, "samples_per_task": 4, "warm_start_probe": [probe] * 4, "code_commit": "abc",
+            "budget": {"key": KEY, "samples_per_task": 4, "warm_start_probe": [-0.5] * 4, "code_commit": "abc",
                        "warm_start_sha256": "sha", "steps": 2, "batch_size": 8, "eval_tasks": TASKS}}
 
 
@@ -63,9 +63,10 @@ def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
     better = arms["sdpo_credit"]
     assert better["vs_grpo"]["ci95"][0] > 0.05 and better["vs_zero_shot"]["ci95"][0] > 0.05
     assert better["final"]["ci95"][0] < arms["grpo"]["final"]["ci95"][1]
-    # an arm that matches GRPO: both paired intervals hold 0
+    # an arm that matches GRPO and the warm start: both paired intervals hold 0
     same = arms["critique_revise"]
     assert same["vs_grpo"]["ci95"][0] < 0 < same["vs_grpo"]["ci95"][1]
+    assert same["vs_zero_shot"]["ci95"][0] < 0 < same["vs_zero_shot"]["ci95"][1]
     assert same["extra_renders"] == 3
     assert "vs_grpo" not in arms["grpo"] and "vs_zero_shot" not in arms["zero_shot"]
     assert arms["sdpo_credit"]["rollouts_to_reach_grpo_final"] == 0.0  # the warm start already reaches it
