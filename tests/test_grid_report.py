@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import grid_v2  # plain import: a broken benchmark import fails the test, never skips it)
+import grid_v2  # a plain import: a broken benchmark import fails the test rather than skipping it
 
 KEY = "testkey0"
 TASKS = 32
