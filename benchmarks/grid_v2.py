@@ -19,7 +19,7 @@ its first seed early). `--report` (also run at the end) aggregates into `benchma
 `grid_v2.png`: per arm `seeds`, `eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over
 seeds and tasks), the held-out `curve`, `train_reward` and `train_exec_rate` per step, `rollouts_to_reach_grpo_final`
 `vs_grpo` and `vs_zero_shot` (difference to GRPO's final and to the warm start's held-out reward, paired bootstrap
-over tasks, 95 % interval).
+over tasks, 95 % interval), and prints the README's table (one row per arm).
 
 CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
 
@@ -205,6 +205,33 @@ def report() -> dict:
     return out
 
 
+def summary_table(grid: dict) -> str:
+    """One Markdown table per budget, a row per arm in `ARMS` order (the README's table): seeds, held-out reward with
+    its interval, execution and flawless shares, and the paired change from the warm start and from GRPO."""
+
+    def interval(entry: dict | None, signed: bool = True) -> str:
+        if entry is None:
+            return ""
+        value, (low, high) = entry.get("difference", entry.get("mean")), entry["ci95"]
+        number = "{:+.3f}" if signed else "{:.3f}"
+        return f"{number.format(value)} [{number.format(low)}, {number.format(high)}]"
+
+    tables = []
+    for key, entry in grid.items():
+        budget = entry["budget"]
+        lines = [(f"budget {key}: {budget['steps']} steps x {budget['batch_size']} rollouts, "
+                  f"{budget['eval_tasks']} held-out tasks x {budget['samples_per_task']} samples"), "",
+                 "| arm | seeds | held-out reward | exec | flawless | vs warm start | vs GRPO |",
+                 "| --- | --- | --- | --- | --- | --- | --- |"]
+        for arm in sorted(entry["arms"], key=ARMS.index):
+            row = entry["arms"][arm]
+            lines.append(f"| {arm} | {','.join(map(str, row['seeds']))} | {interval(row['final'], signed=False)} | "
+                         f"{row['exec_rate']:.2f} | {row['flawless_rate']:.2f} | {interval(row.get('vs_zero_shot'))} | "
+                         f"{interval(row.get('vs_grpo'))} |")
+        tables.append("\n".join(lines))
+    return "\n\n".join(tables)
+
+
 def plot_renders(seed: int, tasks: int = 8) -> Path | None:
     """The first sampled held-out program of the first `tasks` tasks, one row per arm at `seed` (runs that recorded
     their final programs), rendered in the sandbox with their defect counts: `<runs>_renders_seed<k>.png`."""
@@ -313,7 +340,7 @@ def main() -> None:
         args.max_completion_length = args.eval_max_new_tokens = 64
         args.eval_tasks, args.samples_per_task = 2, 2
     if args.report:
-        print(json.dumps(report(), indent=2))
+        print(summary_table(report()))
         return
     if args.renders is not None:
         print(plot_renders(args.renders))
@@ -331,7 +358,7 @@ def main() -> None:
     for seed in args.seeds:  # seed-major, so that every arm has a first seed early
         for arm in args.arms:
             se.run(arm, seed, budget, run_path(arm, seed, budget))
-    report()
+    print(summary_table(report()))
 
 
 if __name__ == "__main__":

@@ -73,6 +73,18 @@ def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
     assert (runs_dir.parent / "grid_v2.json").is_file() and (runs_dir.parent / "grid_v2.png").is_file()
 
 
+def test_summary_table_has_a_row_per_arm_in_grid_order(runs_dir):
+    grid = grid_v2.report()
+    lines = grid_v2.summary_table(grid).splitlines()
+    rows = [line.split(" | ") for line in lines if line.startswith("| ") and "---" not in line][1:]
+    assert [row[0].lstrip("| ") for row in rows] == ["zero_shot", "grpo", "sdpo_credit", "critique_revise"]
+    credit = grid[KEY]["arms"]["sdpo_credit"]
+    cells = dict(zip(["arm", "seeds", "final", "exec", "flawless", "vs_zero_shot", "vs_grpo"], rows[2]))
+    assert cells["seeds"] == "0,1,2" and cells["final"].startswith(f"{credit['final']['mean']:.3f} [")
+    assert cells["vs_grpo"].startswith(f"+{credit['vs_grpo']['difference']:.3f} [")
+    assert rows[1][6].strip(" |") == ""  # GRPO has no difference from itself
+
+
 def test_a_different_warm_start_is_refused(runs_dir, tmp_path, monkeypatch):
     model = tmp_path / "warm"
     model.mkdir()
