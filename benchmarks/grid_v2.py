@@ -13,13 +13,14 @@ arms at the same seed and step share their random numbers). Arms:
 - `critique_revise`: inference only, the warm start plus `--revise_rounds` rounds of render -> feedback -> rewrite.
 
 The machinery (arms, training, held-out scoring, critique-revise) is `benchmarks/sample_efficiency.py`'s. Each
-arm-and-seed run writes `benchmarks/results/grid_v2/<arm>-seed<k>-<budget>.json` when it finishes and finished runs
-are skipped, so the grid resumes where it stopped and can be spread over sittings (seed-major order: every arm gets
-its first seed early). `--report` (also run at the end) aggregates into `benchmarks/results/grid_v2.json` and
-`grid_v2.png`: per arm `seeds`, `eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over
-seeds and tasks), the held-out `curve`, `train_reward` and `train_exec_rate` per step, `rollouts_to_reach_grpo_final`
-`vs_grpo` and `vs_zero_shot` (difference to GRPO's final and to the warm start's held-out reward, paired bootstrap
-over tasks, 95 % interval), and prints the README's table (one row per arm).
+arm-and-seed run writes `benchmarks/results/grid_v2/<arm>-seed<k>-<budget>.json` when it finishes and finished runs are
+skipped, so the grid resumes where it stopped and can be spread over sittings (seed-major order: every arm gets its
+first seed early); a training run stopped mid-way resumes from the checkpoint of its last held-out evaluation.
+`--report` (also run at the end) aggregates into `benchmarks/results/grid_v2.json` and `grid_v2.png`: per arm `seeds`,
+`eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over seeds and tasks), the held-out
+`curve`, `train_reward` and `train_exec_rate` per step, `rollouts_to_reach_grpo_final`, `vs_grpo` and `vs_zero_shot`
+(difference to GRPO's final and to the warm start's held-out reward, paired bootstrap over tasks, 95 % interval), and
+prints the README's table (one row per arm).
 
 CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
 

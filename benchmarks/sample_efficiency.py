@@ -12,7 +12,9 @@ train split, held-out scores on the first `--eval_tasks` test tasks (greedy deco
 - sweeps: `alpha=<v>` (Visual-SDPO with `credit_alpha=v`) and `grpo_weight=<v>`.
 
 Every arm-and-seed run writes `benchmarks/results/sample_efficiency/<arm>-seed<k>.json` when it finishes, and
-finished runs are skipped, so the grid resumes where it stopped and can be spread over several sittings:
+finished runs are skipped, so the grid resumes where it stopped and can be spread over several sittings. A training
+run also checkpoints at every held-out evaluation (`outputs/<grid>/<run>/`, the held-out curve in its trainer state), so
+a run stopped mid-way resumes from its last complete checkpoint:
 
     python benchmarks/sample_efficiency.py --arms zero_shot grpo sdpo_uniform sdpo_credit critique_revise --seeds 0 1 2
     python benchmarks/sample_efficiency.py --arms alpha=0 alpha=0.5 alpha=1 alpha=2 alpha=4 --seeds 0 1 2 --steps 3
@@ -35,14 +37,15 @@ import argparse
 import gc
 import hashlib
 import json
+import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "sample_efficiency"
+CHECKPOINTS = Path(__file__).resolve().parents[1] / "outputs"  # a training run's checkpoints: outputs/<grid>/<run>/
 FINAL_KEYS = ("held_out_reward", "exec_rate", "defects_per_render", "reference_similarity", "metric/text",
               "metric/layout", "metric/type", "metric/color", "train_reward", "train_exec_rate")
 
@@ -143,30 +146,33 @@ def _summarize(completions, results, tasks, renderer, samples_per_task: int = 1)
     return summary
 
 
-def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
+def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path) -> dict:
+    """Train one arm from `args.model`, scoring the held-out tasks every `args.eval_every` steps. Each evaluation goes
+    into the trainer state, and a checkpoint follows it, so a run resumes from `output_dir`'s last complete checkpoint
+    with its curve up to there (`resumed_from` in the result; `train_seconds` counts this sitting only)."""
     import torch
     from peft import LoraConfig
     from transformers import TrainerCallback
     from trl import GRPOConfig, GRPOTrainer
 
     from trl_visual_sdpo import VisualSDPOConfig, VisualSDPOTrainer
+    from trl_visual_sdpo.checkpoints import last_complete_checkpoint
     from trl_visual_sdpo.data import load_chart_tasks
     from trl_visual_sdpo.models import load_policy
     from trl_visual_sdpo.rewards import render_rewards
 
     model, tokenizer = load_policy(args.model, dtype=torch.float32)
     train = load_chart_tasks("train")
-    common = dict(output_dir=tempfile.mkdtemp(prefix="sample_efficiency-"), per_device_train_batch_size=args.batch_size,
+    common = dict(output_dir=str(output_dir), per_device_train_batch_size=args.batch_size,
                   num_generations=args.num_generations, max_completion_length=args.max_completion_length,
                   temperature=getattr(args, "temperature", 0.7), max_steps=args.steps,
-                  learning_rate=args.learning_rate, logging_steps=1, save_strategy="no", report_to="none",
+                  learning_rate=args.learning_rate, logging_steps=1, save_strategy="steps",
+                  save_steps=args.eval_every, report_to="none",
                   bf16=False, use_cpu=not torch.cuda.is_available(), seed=seed)
     common.update(getattr(args, "trainer_overrides", {}))  # grid v2: the fastest generation settings, bf16 on GPU
     rewards = render_rewards(renderer)
     peft_config = LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj"], task_type="CAUSAL_LM")
-    curve: list[dict] = []
     eval_seconds = [0.0]
-    programs: list[str] = []  # the last held-out evaluation's programs, kept so that their renders can be looked at
 
     class HeldOut(TrainerCallback):
         def on_step_end(self, _args, state, control, model=None, **kwargs):
@@ -174,10 +180,11 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
                 start = time.perf_counter()
                 summary, evaluations = seeded_evaluate(model, tokenizer, renderer, tasks, args, seed,
                                                        state.global_step)
-                programs[:] = [e.completion for e in evaluations]
                 eval_seconds[0] += time.perf_counter() - start
-                rollouts = state.global_step * args.batch_size
-                curve.append({"step": state.global_step, "rollouts": rollouts, "held_out": summary})
+                # In the log history, which the step's checkpoint saves (it is written after on_step_end) and a
+                # resumed run restores. The programs are kept so that their renders can be looked at.
+                state.log_history.append({"step": state.global_step, "rollouts": state.global_step * args.batch_size,
+                                          "held_out": summary, "programs": [e.completion for e in evaluations]})
 
     if settings["trainer"] == "grpo":
         trainer = GRPOTrainer(model=model, reward_funcs=rewards, args=GRPOConfig(**common), train_dataset=train,
@@ -188,11 +195,17 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer) -> dict:
         trainer = VisualSDPOTrainer(model=model, reward_funcs=rewards, args=config, train_dataset=train,
                                     processing_class=tokenizer, peft_config=peft_config, renderer=renderer,
                                     callbacks=[HeldOut()])
+    resume = last_complete_checkpoint(output_dir)
+    if resume:
+        print(f"{output_dir.name}: resuming from {resume}")
     start = time.perf_counter()
-    trainer.train()
+    trainer.train(resume_from_checkpoint=resume)
     train_seconds = time.perf_counter() - start - eval_seconds[0]
+    evaluations = [h for h in trainer.state.log_history if "held_out" in h]
+    curve = [{key: h[key] for key in ("step", "rollouts", "held_out")} for h in evaluations]
     final = dict(curve[-1]["held_out"])
-    final.update(train_seconds=train_seconds, rollouts=args.steps * args.batch_size, curve=curve, programs=programs,
+    final.update(train_seconds=train_seconds, rollouts=args.steps * args.batch_size, curve=curve,
+                 programs=evaluations[-1]["programs"], resumed_from=resume and Path(resume).name,
                  train_steps=training_steps(trainer.state.log_history),
                  **training_rollout_scores(trainer.state.log_history))
     del trainer, model
@@ -229,13 +242,16 @@ def run(arm: str, seed: int, args, path: Path | None = None) -> None:
                 final["programs"] = [e.completion for e in evaluations]
             final["rollouts"] = 0
         else:
-            final = train_arm(settings, seed, args, tasks, renderer)
+            checkpoints = CHECKPOINTS / path.parent.name / path.stem
+            final = train_arm(settings, seed, args, tasks, renderer, checkpoints)
     finally:
         renderer.close()
     record = {"arm": arm, "seed": seed, "settings": settings, "budget": vars(args) | {"key": path.stem.split("-")[-1]},
               "wall_seconds": time.perf_counter() - start, "final": final}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=2, default=str))
+    if settings["trainer"] is not None:  # the record holds all a report needs; a full-model budget's checkpoints
+        shutil.rmtree(checkpoints, ignore_errors=True)  # are gigabytes
     print(f"{path.name}: held-out reward {final['held_out_reward']:.3f}, exec {final['exec_rate']:.2f}, "
           f"{record['wall_seconds'] / 60:.1f} min")
 

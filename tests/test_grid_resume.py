@@ -1,0 +1,53 @@
+"""A grid training run stopped mid-way (`benchmarks/sample_efficiency.py`, which grid v2 runs) resumes from its last
+complete checkpoint with the held-out curve it had, instead of starting over: on a CPU one run outlasts a sitting."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import sample_efficiency as se  # a plain import: a broken benchmark import fails the test rather than skipping it
+
+
+class Stopped(Exception):
+    """Stands in for the end of a sitting (the process is killed)."""
+
+
+def test_a_stopped_training_run_resumes_with_its_curve(tmp_path, tiny_text, monkeypatch):
+    model, tokenizer = tiny_text
+    model.save_pretrained(tmp_path / "model")
+    tokenizer.save_pretrained(tmp_path / "model")
+    monkeypatch.setattr(se, "CHECKPOINTS", tmp_path / "checkpoints")
+    args = argparse.Namespace(model=str(tmp_path / "model"), steps=2, eval_every=1, batch_size=2, num_generations=2,
+                              max_completion_length=8, temperature=0.7, learning_rate=1e-3, eval_tasks=1,
+                              samples_per_task=2, eval_temperature=0.7, eval_max_new_tokens=8, eval_batch_size=2,
+                              revise_rounds=1, trainer_overrides={})
+    path = tmp_path / "grid" / "grpo-seed0-key.json"
+    evaluated_steps = []
+    evaluate = se.seeded_evaluate
+
+    def stop_at_step_2(model, tokenizer, renderer, tasks, args, seed, step):
+        evaluated_steps.append(step)
+        if step == 2 and len(evaluated_steps) == 2:  # the first sitting ends after step 1's checkpoint
+            raise Stopped
+        return evaluate(model, tokenizer, renderer, tasks, args, seed, step)
+
+    monkeypatch.setattr(se, "seeded_evaluate", stop_at_step_2)
+    with pytest.raises(Stopped):
+        se.run("grpo", 0, args, path)
+    run_dir = tmp_path / "checkpoints" / "grid" / "grpo-seed0-key"
+    assert not path.exists() and (run_dir / "checkpoint-1" / "trainer_state.json").is_file()
+    first = json.loads((run_dir / "checkpoint-1" / "trainer_state.json").read_text())
+    held_out_1 = next(h["held_out"] for h in first["log_history"] if "held_out" in h)
+
+    se.run("grpo", 0, args, path)  # the next sitting
+    assert evaluated_steps == [1, 2, 2]  # step 1 was not trained or scored again
+    final = json.loads(path.read_text())["final"]
+    assert final["resumed_from"] == "checkpoint-1"
+    assert [p["step"] for p in final["curve"]] == [1, 2] and final["curve"][0]["held_out"] == held_out_1
+    assert [s["step"] for s in final["train_steps"]] == [1, 2]  # the first sitting's training log is kept
+    assert len(final["programs"]) == 2
+    assert not run_dir.exists()  # the record holds everything; the checkpoints are gone
