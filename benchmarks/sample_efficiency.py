@@ -261,18 +261,21 @@ def _mean_std(values: list[float]) -> dict:
             "n": len(values)}
 
 
-def rollouts_to_reach(records: list[dict], target: float, untrained: float | None = None) -> float | None:
-    """Mean over seeds of the first evaluated rollout count whose held-out reward reaches `target` (None: never);
-    0 when the untrained model (`untrained`: the zero-shot arm's held-out reward) already does."""
-    if untrained is not None and untrained >= target:
+def rollouts_to_reach(records: list[dict], target: float, untrained: float | None = None,
+                      tolerance: float = 1e-9) -> float | None:
+    """The first evaluated rollout count at which the held-out curve, averaged over seeds, reaches `target` (None:
+    never); 0 when the untrained model (`untrained`: the zero-shot arm's held-out reward) already does.
+
+    The seed mean, not every seed: GRPO's final reward is its seeds' mean, so under an every-seed rule GRPO itself
+    would never reach it whenever one seed ends below the mean. `tolerance` absorbs the float difference between
+    pooling per-task rewards and averaging per-seed means."""
+    if untrained is not None and untrained >= target - tolerance:
         return 0.0
-    reached = []
-    for record in records:
-        points = [p["rollouts"] for p in record["final"].get("curve", []) if p["held_out"]["held_out_reward"] >= target]
-        if not points:
-            return None
-        reached.append(min(points))
-    return statistics.fmean(reached) if reached else None
+    curves = [record["final"].get("curve", []) for record in records]
+    for i, point in enumerate(curves[0] if curves else []):
+        if statistics.fmean(curve[i]["held_out"]["held_out_reward"] for curve in curves) >= target - tolerance:
+            return float(point["rollouts"])
+    return None
 
 
 def training_steps(log_history: list[dict]) -> list[dict]:

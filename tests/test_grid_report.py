@@ -73,6 +73,19 @@ def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
     assert (runs_dir.parent / "grid_v2.json").is_file() and (runs_dir.parent / "grid_v2.png").is_file()
 
 
+def _curve_record(rewards: list[float]) -> dict:
+    return {"final": {"curve": [{"rollouts": 8 * (i + 1), "held_out": {"held_out_reward": r}}
+                                for i, r in enumerate(rewards)]}}
+
+
+def test_rollouts_to_reach_follows_the_seed_mean_curve():
+    # seed 1 never reaches 0.8, but the mean of the two seeds does at 16 rollouts
+    runs = [_curve_record([0.7, 0.9, 0.9]), _curve_record([0.7, 0.7, 0.75])]
+    assert grid_v2.se.rollouts_to_reach(runs, target=0.8) == 16.0
+    assert grid_v2.se.rollouts_to_reach(runs, target=0.85) is None
+    assert grid_v2.se.rollouts_to_reach(runs, target=0.8, untrained=0.8) == 0.0
+
+
 def test_summary_table_has_a_row_per_arm_in_grid_order(runs_dir):
     grid = grid_v2.report()
     lines = grid_v2.summary_table(grid).splitlines()
