@@ -19,8 +19,10 @@ first seed early); a training run stopped mid-way resumes from the checkpoint of
 `--report` (also run at the end) aggregates into `benchmarks/results/grid_v2.json` and `grid_v2.png`: per arm `seeds`,
 `eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over seeds and tasks), the held-out
 `curve`, `train_reward` and `train_exec_rate` per step, `rollouts_to_reach_grpo_final`, `vs_grpo` and `vs_zero_shot`
-(difference to GRPO's final and to the warm start's held-out reward, paired bootstrap over tasks, 95 % interval), and
-prints the README's table (one row per arm).
+(difference to GRPO's final and to the warm start's held-out reward, paired bootstrap over tasks, 95 % interval), the
+same for the share of flawless held-out renders (`flawless`, `vs_grpo_flawless`, `vs_zero_shot_flawless`: the layout
+signal, which the held-out reward docks only a little; for runs that recorded `task_flawless`), and prints the README's
+table (one row per arm).
 
 CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
 
@@ -151,6 +153,13 @@ def _mean_by_step(runs: list[dict], key: str) -> list[dict]:
             for step, v in sorted(steps.items())]
 
 
+def _paired(values_by_seed: list[list[float]], baseline_by_seed: list[list[float]]) -> dict:
+    """The difference of the means and its paired bootstrap interval (the same tasks resampled for both)."""
+    difference = (statistics.fmean(v for seed in values_by_seed for v in seed)
+                  - statistics.fmean(v for seed in baseline_by_seed for v in seed))
+    return {"difference": difference, "ci95": bootstrap(values_by_seed, paired_with=baseline_by_seed)}
+
+
 def report() -> dict:
     records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))]
     by_budget: dict[str, dict[str, list]] = {}
@@ -160,6 +169,10 @@ def report() -> dict:
     for key, arms in by_budget.items():
         finals = {arm: [r["final"]["task_rewards"] for r in sorted(runs, key=lambda r: r["seed"])]
                   for arm, runs in arms.items()}
+        # per-task flawless shares, for arms whose every run recorded them (runs made before they were recorded
+        # have only the pooled `flawless_rate`)
+        flawless = {arm: [r["final"]["task_flawless"] for r in sorted(runs, key=lambda r: r["seed"])]
+                    for arm, runs in arms.items() if all("task_flawless" in r["final"] for r in runs)}
         grpo_final = statistics.fmean(v for seed in finals["grpo"] for v in seed) if "grpo" in finals else None
         untrained = (statistics.fmean(v for seed in finals["zero_shot"] for v in seed)
                      if "zero_shot" in finals else None)
@@ -190,11 +203,15 @@ def report() -> dict:
             if arm == "critique_revise":
                 row["extra_generated_tokens"] = statistics.fmean(r["final"]["extra_generated_tokens"] for r in runs)
                 row["extra_renders"] = statistics.fmean(r["final"]["extra_renders"] for r in runs)
+            if arm in flawless:
+                row["flawless"] = {"mean": statistics.fmean(v for seed in flawless[arm] for v in seed),
+                                   "ci95": bootstrap(flawless[arm])}
             # vs_zero_shot: did training move the policy beyond its sampling and seed spread at all?
-            for baseline, mean in (("grpo", grpo_final), ("zero_shot", untrained)):
-                if mean is not None and arm != baseline:
-                    row[f"vs_{baseline}"] = {"difference": row["final"]["mean"] - mean,
-                                             "ci95": bootstrap(finals[arm], paired_with=finals[baseline])}
+            for baseline in ("grpo", "zero_shot"):
+                if baseline in finals and arm != baseline:
+                    row[f"vs_{baseline}"] = _paired(finals[arm], finals[baseline])
+                if baseline in flawless and arm in flawless and arm != baseline:
+                    row[f"vs_{baseline}_flawless"] = _paired(flawless[arm], flawless[baseline])
             table[arm] = row
         runs = [r for arm_runs in arms.values() for r in arm_runs]
         out[key] = {"budget": runs[0]["budget"], "arms": table,
@@ -222,13 +239,14 @@ def summary_table(grid: dict) -> str:
         budget = entry["budget"]
         lines = [(f"budget {key}: {budget['steps']} steps x {budget['batch_size']} rollouts, "
                   f"{budget['eval_tasks']} held-out tasks x {budget['samples_per_task']} samples"), "",
-                 "| arm | seeds | held-out reward | exec | flawless | vs warm start | vs GRPO |",
-                 "| --- | --- | --- | --- | --- | --- | --- |"]
+                 "| arm | seeds | held-out reward | exec | flawless | vs warm start | vs GRPO | flawless vs GRPO |",
+                 "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for arm in sorted(entry["arms"], key=ARMS.index):
             row = entry["arms"][arm]
+            flawless = interval(row["flawless"], signed=False) if "flawless" in row else f"{row['flawless_rate']:.2f}"
             lines.append(f"| {arm} | {','.join(map(str, row['seeds']))} | {interval(row['final'], signed=False)} | "
-                         f"{row['exec_rate']:.2f} | {row['flawless_rate']:.2f} | {interval(row.get('vs_zero_shot'))} | "
-                         f"{interval(row.get('vs_grpo'))} |")
+                         f"{row['exec_rate']:.2f} | {flawless} | {interval(row.get('vs_zero_shot'))} | "
+                         f"{interval(row.get('vs_grpo'))} | {interval(row.get('vs_grpo_flawless'))} |")
         tables.append("\n".join(lines))
     return "\n\n".join(tables)
 

@@ -83,13 +83,14 @@ def run_path(arm: str, seed: int, args) -> Path:
 
 
 def evaluate(model, tokenizer, renderer, tasks, args) -> tuple[dict, list]:
-    from trl_visual_sdpo.evaluation import evaluate_policy, task_rewards
+    from trl_visual_sdpo.evaluation import evaluate_policy, task_flawless, task_rewards
 
     kwargs = eval_kwargs(args)
     summary, evaluations = evaluate_policy(model, tokenizer, renderer, tasks, args.eval_max_new_tokens,
                                            batch_size=getattr(args, "eval_batch_size", 8), description="Held-out",
                                            **kwargs)
     summary["task_rewards"] = task_rewards(evaluations, kwargs["samples_per_task"])
+    summary["task_flawless"] = task_flawless(evaluations, kwargs["samples_per_task"])
     return summary, evaluations
 
 
@@ -139,10 +140,11 @@ def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
 
 
 def _summarize(completions, results, tasks, renderer, samples_per_task: int = 1) -> dict:
-    from trl_visual_sdpo.evaluation import score_renders, task_rewards
+    from trl_visual_sdpo.evaluation import score_renders, task_flawless, task_rewards
 
     summary, evaluations = score_renders(renderer, tasks, completions, results, samples_per_task)
     summary["task_rewards"] = task_rewards(evaluations, samples_per_task)
+    summary["task_flawless"] = task_flawless(evaluations, samples_per_task)
     return summary
 
 

@@ -1,8 +1,15 @@
 import pytest
 from datasets import Dataset
 
-from trl_visual_sdpo.evaluation import evaluate_policy, generate_completions, paired_change, task_rewards
-from trl_visual_sdpo.render.base import RenderResult
+from trl_visual_sdpo.evaluation import (
+    TaskEvaluation,
+    evaluate_policy,
+    generate_completions,
+    paired_change,
+    task_flawless,
+    task_rewards,
+)
+from trl_visual_sdpo.render.base import TEXT_OVERLAP, Defect, RenderResult
 
 
 class FailingRenderer:
@@ -47,6 +54,15 @@ def test_task_rewards_average_each_tasks_consecutive_samples():
             self.reward = reward
 
     assert task_rewards([Scored(r) for r in (1.0, 0.0, 0.5, 0.5)], samples_per_task=2) == [0.5, 0.5]
+
+
+def test_task_flawless_is_each_tasks_share_of_runs_without_a_defect():
+    flawless = RenderResult(ok=True)
+    flawed = RenderResult(ok=True, defects=[Defect(TEXT_OVERLAP, (0, 0, 1, 1), 0.1)])
+    crashed = RenderResult.failure("NameError: name 'x' is not defined")
+    evaluations = [TaskEvaluation("a", "", result) for result in (flawless, flawed, crashed, flawless)]
+    assert task_flawless(evaluations, samples_per_task=2) == [0.5, 0.5]
+    assert task_flawless(evaluations) == [1.0, 0.0, 0.0, 1.0]
 
 
 def test_paired_change_resamples_tasks_and_handles_no_spread():

@@ -31,8 +31,10 @@ def _run(arm: str, seed: int, level: float) -> dict:
                            "held_out": {"held_out_reward": final["held_out_reward"] - 0.01 * (2 - step)}}
                           for step in (1, 2)]
         final["train_steps"] = [{"step": step, "reward": 2.0 + step, "exec_rate": 0.8} for step in (1, 2)]
-    if arm == "critique_revise":
+    if arm == "critique_revise":  # as runs made before per-task flawless shares were recorded
         final.update(extra_generated_tokens=100, extra_renders=3)
+    else:  # a flawless share 0.3 below the reward level, per task
+        final["task_flawless"] = [max(0.0, r - 0.3) for r in rewards]
     return {"arm": arm, "seed": seed, "final": final,
             "budget": {"key": KEY, "samples_per_task": 4, "warm_start_probe": [-0.5] * 4, "code_commit": "abc",
                        "warm_start_sha256": "sha", "steps": 2, "batch_size": 8, "eval_tasks": TASKS}}
@@ -70,6 +72,11 @@ def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
     assert same["extra_renders"] == 3
     assert "vs_grpo" not in arms["grpo"] and "vs_zero_shot" not in arms["zero_shot"]
     assert arms["sdpo_credit"]["rollouts_to_reach_grpo_final"] == 0.0  # the warm start already reaches it
+    # the flawless share gets the same paired intervals, where every run of both arms recorded it
+    assert better["vs_grpo_flawless"]["ci95"][0] > 0.05 and better["vs_zero_shot_flawless"]["ci95"][0] > 0.05
+    low, high = arms["grpo"]["flawless"]["ci95"]
+    assert low <= arms["grpo"]["flawless"]["mean"] <= high
+    assert "flawless" not in same and "vs_grpo_flawless" not in same
     assert (runs_dir.parent / "grid_v2.json").is_file() and (runs_dir.parent / "grid_v2.png").is_file()
 
 

@@ -220,11 +220,21 @@ def score_renders(
     return summary, evaluations
 
 
+def _per_task(values: Sequence[float], samples_per_task: int) -> list[float]:
+    return [statistics.fmean(values[i : i + samples_per_task]) for i in range(0, len(values), samples_per_task)]
+
+
 def task_rewards(evaluations: Sequence[TaskEvaluation], samples_per_task: int = 1) -> list[float]:
     """Held-out reward per task, averaged over its `samples_per_task` consecutive samples (`evaluate_policy`'s
     order): the unit that intervals resample."""
-    rewards = [e.reward for e in evaluations]
-    return [statistics.fmean(rewards[i : i + samples_per_task]) for i in range(0, len(rewards), samples_per_task)]
+    return _per_task([e.reward for e in evaluations], samples_per_task)
+
+
+def task_flawless(evaluations: Sequence[TaskEvaluation], samples_per_task: int = 1) -> list[float]:
+    """Per task, the share of its samples that ran and rendered with no defect: the flawless share's unit for
+    intervals. The held-out reward docks a defect only a little (one axis of the rubric's mean), so the layout
+    change a run makes shows here first."""
+    return _per_task([float(e.result.ok and not e.result.defects) for e in evaluations], samples_per_task)
 
 
 def paired_change(before: Sequence[float], after: Sequence[float], resamples: int = 2000,
