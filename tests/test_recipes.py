@@ -46,6 +46,10 @@ def test_two_step_recipe_writes_its_outputs(tmp_path, domain):
     assert change["difference"] == pytest.approx(metrics["held_out_after"]["held_out_reward"]
                                                  - metrics["held_out_before"]["held_out_reward"])
     assert "Held-out reward" in completed.stdout and "95 % interval" in completed.stdout
+    flawless = metrics["flawless_change"]
+    assert flawless["difference"] == pytest.approx(metrics["held_out_after"]["flawless_rate"]
+                                                   - metrics["held_out_before"]["flawless_rate"])
+    assert "Flawless share" in completed.stdout
     assert any("distill/loss" in entry for entry in metrics["log_history"])
     assert metrics["domain"] == domain and metrics["dataset"] == f"embedded {domain} tasks"
     rewards = [entry["rewards/executability_reward/mean"] for entry in metrics["log_history"]
