@@ -193,8 +193,8 @@ def report() -> dict:
                    "rollouts": first["final"].get("rollouts", 0)}
             if first["final"].get("curve"):
                 row["curve"] = [{"step": point["step"], "rollouts": point["rollouts"],
-                                 "held_out_reward": statistics.fmean(r["final"]["curve"][i]["held_out"]
-                                                                     ["held_out_reward"] for r in runs)}
+                                 **{metric: statistics.fmean(r["final"]["curve"][i]["held_out"][metric] for r in runs)
+                                    for metric in ("held_out_reward", "flawless_rate")}}
                                 for i, point in enumerate(first["final"]["curve"])]
                 row["train_reward"] = _mean_by_step(runs, "reward")
                 row["train_exec_rate"] = _mean_by_step(runs, "exec_rate")
@@ -281,37 +281,49 @@ def plot_renders(seed: int, tasks: int = 8) -> Path | None:
 
 
 def plot(table: dict, path: Path) -> None:
-    """Per budget: held-out reward against training rollouts, and the training rollouts' reward per step."""
+    """Per budget with a training arm: the held-out reward and flawless share against training rollouts (seed means,
+    the final's 95 % interval), and the training rollouts' reward and execution rate per step."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    table = {key: entry for key, entry in table.items() if any("curve" in row for row in entry["arms"].values())}
     if not table:
         return
-    fig, axes = plt.subplots(len(table), 3, figsize=(16, 4.2 * len(table)), squeeze=False)
+    fig, axes = plt.subplots(len(table), 4, figsize=(20, 4.2 * len(table)), squeeze=False)
+    def level(stats: dict, metric: str) -> float:
+        return stats["final"]["mean"] if metric == "held_out_reward" else stats["flawless_rate"]
+
     for row, (key, entry) in zip(axes, table.items()):
         arms = entry["arms"]
-        start = arms.get("zero_shot", {}).get("final", {}).get("mean")
-        for arm, stats in arms.items():
-            if "curve" in stats:
+        for ax, (metric, interval) in zip(row, (("held_out_reward", "final"), ("flawless_rate", "flawless"))):
+            start = level(arms["zero_shot"], metric) if "zero_shot" in arms else None
+            for arm, stats in arms.items():
+                label = f"{arm} (n={len(stats['seeds'])})"
+                if "curve" not in stats:
+                    ax.axhline(level(stats, metric), linestyle="--" if arm == "zero_shot" else ":",
+                               color="gray" if arm == "zero_shot" else "black", label=label)
+                    continue
                 xs = ([0] if start is not None else []) + [p["rollouts"] for p in stats["curve"]]
-                ys = ([start] if start is not None else []) + [p["held_out_reward"] for p in stats["curve"]]
-                line, = row[0].plot(xs, ys, marker="o", label=f"{arm} (n={len(stats['seeds'])})")
-                low, high = stats["final"]["ci95"]
-                row[0].errorbar([xs[-1]], [stats["final"]["mean"]], yerr=[[stats["final"]["mean"] - low],
-                                [high - stats["final"]["mean"]]], color=line.get_color(), capsize=4)
-                for ax, metric in ((row[1], "train_reward"), (row[2], "train_exec_rate")):
+                ys = ([start] if start is not None else []) + [p[metric] for p in stats["curve"]]
+                line, = ax.plot(xs, ys, marker="o", label=label)
+                if interval in stats:  # runs recorded before per-task flawless shares have no interval
+                    mean, (low, high) = stats[interval]["mean"], stats[interval]["ci95"]
+                    ax.errorbar([xs[-1]], [mean], yerr=[[mean - low], [high - mean]], color=line.get_color(),
+                                capsize=4)
+        for arm, stats in arms.items():
+            for ax, metric in ((row[2], "train_reward"), (row[3], "train_exec_rate")):
+                if metric in stats:
                     ax.plot([p["step"] for p in stats[metric]], [p["mean"] for p in stats[metric]], marker=".",
-                            color=line.get_color(), label=arm)
-            else:
-                row[0].axhline(stats["final"]["mean"], linestyle="--" if arm == "zero_shot" else ":",
-                               color="gray" if arm == "zero_shot" else "black", label=f"{arm} (n={len(stats['seeds'])})")
+                            label=arm)
         budget = entry["budget"]
         title = (f"{budget['steps']} steps x {budget['batch_size']} rollouts, {budget['eval_tasks']} tasks x "
                  f"{budget['samples_per_task']} samples [{key}]")
-        for ax, label in zip(row, ("held-out reward (sampled)", "training-rollout reward", "training exec rate")):
-            ax.set_xlabel("training rollouts" if ax is row[0] else "step")
+        labels = ("held-out reward (sampled)", "held-out flawless share", "training-rollout reward",
+                  "training exec rate")
+        for ax, label in zip(row, labels):
+            ax.set_xlabel("training rollouts" if label.startswith("held-out") else "step")
             ax.set_ylabel(label)
             ax.set_title(title, fontsize=8)
             ax.grid(alpha=0.3)

@@ -28,7 +28,8 @@ def _run(arm: str, seed: int, level: float) -> dict:
              "rollouts": 0 if arm in ("zero_shot", "critique_revise") else 16}
     if final["rollouts"]:
         final["curve"] = [{"step": step, "rollouts": 8 * step,
-                           "held_out": {"held_out_reward": final["held_out_reward"] - 0.01 * (2 - step)}}
+                           "held_out": {"held_out_reward": final["held_out_reward"] - 0.01 * (2 - step),
+                                        "flawless_rate": 0.5}}
                           for step in (1, 2)]
         final["train_steps"] = [{"step": step, "reward": 2.0 + step, "exec_rate": 0.8} for step in (1, 2)]
     if arm == "critique_revise":  # as runs made before per-task flawless shares were recorded
