@@ -153,11 +153,15 @@ def _mean_by_step(runs: list[dict], key: str) -> list[dict]:
             for step, v in sorted(steps.items())]
 
 
+def _pooled(values_by_seed: list[list[float]]) -> float:
+    """The mean over every seed's per-task values."""
+    return statistics.fmean(v for seed in values_by_seed for v in seed)
+
+
 def _paired(values_by_seed: list[list[float]], baseline_by_seed: list[list[float]]) -> dict:
     """The difference of the means and its paired bootstrap interval (the same tasks resampled for both)."""
-    difference = (statistics.fmean(v for seed in values_by_seed for v in seed)
-                  - statistics.fmean(v for seed in baseline_by_seed for v in seed))
-    return {"difference": difference, "ci95": bootstrap(values_by_seed, paired_with=baseline_by_seed)}
+    return {"difference": _pooled(values_by_seed) - _pooled(baseline_by_seed),
+            "ci95": bootstrap(values_by_seed, paired_with=baseline_by_seed)}
 
 
 def report() -> dict:
@@ -173,16 +177,15 @@ def report() -> dict:
         # have only the pooled `flawless_rate`)
         flawless = {arm: [r["final"]["task_flawless"] for r in sorted(runs, key=lambda r: r["seed"])]
                     for arm, runs in arms.items() if all("task_flawless" in r["final"] for r in runs)}
-        grpo_final = statistics.fmean(v for seed in finals["grpo"] for v in seed) if "grpo" in finals else None
-        untrained = (statistics.fmean(v for seed in finals["zero_shot"] for v in seed)
-                     if "zero_shot" in finals else None)
+        grpo_final = _pooled(finals["grpo"]) if "grpo" in finals else None
+        untrained = _pooled(finals["zero_shot"]) if "zero_shot" in finals else None
         table = {}
         for arm, runs in sorted(arms.items()):
             runs = sorted(runs, key=lambda r: r["seed"])
             first = runs[0]
             row = {"seeds": [r["seed"] for r in runs], "eval_tasks": len(first["final"]["task_rewards"]),
                    "samples_per_task": first["budget"]["samples_per_task"],
-                   "final": {"mean": statistics.fmean(v for seed in finals[arm] for v in seed),
+                   "final": {"mean": _pooled(finals[arm]),
                              "ci95": bootstrap(finals[arm]),
                              "per_seed": [statistics.fmean(seed) for seed in finals[arm]]},
                    "exec_rate": statistics.fmean(r["final"]["exec_rate"] for r in runs),
@@ -204,8 +207,7 @@ def report() -> dict:
                 row["extra_generated_tokens"] = statistics.fmean(r["final"]["extra_generated_tokens"] for r in runs)
                 row["extra_renders"] = statistics.fmean(r["final"]["extra_renders"] for r in runs)
             if arm in flawless:
-                row["flawless"] = {"mean": statistics.fmean(v for seed in flawless[arm] for v in seed),
-                                   "ci95": bootstrap(flawless[arm])}
+                row["flawless"] = {"mean": _pooled(flawless[arm]), "ci95": bootstrap(flawless[arm])}
             # vs_zero_shot: did training move the policy beyond its sampling and seed spread at all?
             for baseline in ("grpo", "zero_shot"):
                 if baseline in finals and arm != baseline:
@@ -292,6 +294,7 @@ def plot(table: dict, path: Path) -> None:
     if not table:
         return
     fig, axes = plt.subplots(len(table), 4, figsize=(20, 4.2 * len(table)), squeeze=False)
+
     def level(stats: dict, metric: str) -> float:
         return stats["final"]["mean"] if metric == "held_out_reward" else stats["flawless_rate"]
 

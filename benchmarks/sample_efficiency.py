@@ -82,16 +82,23 @@ def run_path(arm: str, seed: int, args) -> Path:
     return RUNS / f"{arm}-seed{seed}-{budget_key(args)}.json"
 
 
+def _with_task_scores(summary: dict, evaluations, samples_per_task: int) -> dict:
+    """`summary` plus the per-task held-out rewards and flawless shares: the units the grid's intervals resample."""
+    from trl_visual_sdpo.evaluation import task_flawless, task_rewards
+
+    summary["task_rewards"] = task_rewards(evaluations, samples_per_task)
+    summary["task_flawless"] = task_flawless(evaluations, samples_per_task)
+    return summary
+
+
 def evaluate(model, tokenizer, renderer, tasks, args) -> tuple[dict, list]:
-    from trl_visual_sdpo.evaluation import evaluate_policy, task_flawless, task_rewards
+    from trl_visual_sdpo.evaluation import evaluate_policy
 
     kwargs = eval_kwargs(args)
     summary, evaluations = evaluate_policy(model, tokenizer, renderer, tasks, args.eval_max_new_tokens,
                                            batch_size=getattr(args, "eval_batch_size", 8), description="Held-out",
                                            **kwargs)
-    summary["task_rewards"] = task_rewards(evaluations, kwargs["samples_per_task"])
-    summary["task_flawless"] = task_flawless(evaluations, kwargs["samples_per_task"])
-    return summary, evaluations
+    return _with_task_scores(summary, evaluations, kwargs["samples_per_task"]), evaluations
 
 
 def seeded_evaluate(model, tokenizer, renderer, tasks, args, seed: int, step: int) -> tuple[dict, list]:
@@ -140,12 +147,10 @@ def critique_revise(model, tokenizer, renderer, tasks, args) -> dict:
 
 
 def _summarize(completions, results, tasks, renderer, samples_per_task: int = 1) -> dict:
-    from trl_visual_sdpo.evaluation import score_renders, task_flawless, task_rewards
+    from trl_visual_sdpo.evaluation import score_renders
 
     summary, evaluations = score_renders(renderer, tasks, completions, results, samples_per_task)
-    summary["task_rewards"] = task_rewards(evaluations, samples_per_task)
-    summary["task_flawless"] = task_flawless(evaluations, samples_per_task)
-    return summary
+    return _with_task_scores(summary, evaluations, samples_per_task)
 
 
 def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path) -> dict:
