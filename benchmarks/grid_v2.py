@@ -164,6 +164,20 @@ def _paired(values_by_seed: list[list[float]], baseline_by_seed: list[list[float
             "ci95": bootstrap(values_by_seed, paired_with=baseline_by_seed)}
 
 
+def _defect_headroom(runs: list[dict]) -> dict:
+    """Per seed, how little the held-out reward sees layout: the defect-free score a flawed render loses on average
+    (`loss_per_flawed_render`), and the most the held-out reward (a mean of execution, defect-free score and
+    similarity) would rise if every defect of every running program were fixed (`max_reward_gain`)."""
+    loss, gain = [], []
+    for r in runs:
+        final = r["final"]
+        lost = final["exec_rate"] - final["rubric_overall"]  # a running program's rubric is 1 without defects
+        flawed = final["exec_rate"] - final["flawless_rate"]
+        loss.append(lost / flawed if flawed else 0.0)
+        gain.append(lost / 3)
+    return {"loss_per_flawed_render": loss, "max_reward_gain": gain}
+
+
 def report() -> dict:
     records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))]
     by_budget: dict[str, dict[str, list]] = {}
@@ -193,6 +207,7 @@ def report() -> dict:
                    # the share of held-out programs that run without a defect: the defect signal the mean reward
                    # (whose rubric score docks a defect only a little) blurs
                    "flawless_rate": statistics.fmean(r["final"].get("flawless_rate", 0.0) for r in runs),
+                   "defect_headroom": _defect_headroom(runs),
                    "rollouts": first["final"].get("rollouts", 0)}
             if first["final"].get("curve"):
                 row["curve"] = [{"step": point["step"], "rollouts": point["rollouts"],

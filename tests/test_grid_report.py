@@ -25,6 +25,7 @@ def _task_rewards(level: float, seed: int) -> list[float]:
 def _run(arm: str, seed: int, level: float) -> dict:
     rewards = _task_rewards(level, seed)
     final = {"task_rewards": rewards, "held_out_reward": sum(rewards) / TASKS, "exec_rate": 0.9, "defect_rate": 0.3,
+             "flawless_rate": 0.6, "rubric_overall": 0.885,
              "rollouts": 0 if arm in ("zero_shot", "critique_revise") else 16}
     if final["rollouts"]:
         final["curve"] = [{"step": step, "rollouts": 8 * step,
@@ -78,6 +79,10 @@ def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
     low, high = arms["grpo"]["flawless"]["ci95"]
     assert low <= arms["grpo"]["flawless"]["mean"] <= high
     assert "flawless" not in same and "vs_grpo_flawless" not in same
+    # 0.3 of the runs are flawed and lose 0.015 of rubric between them: 0.05 each, 0.005 of held-out reward at most
+    headroom = arms["grpo"]["defect_headroom"]
+    assert headroom["loss_per_flawed_render"] == pytest.approx([0.05] * 3)
+    assert headroom["max_reward_gain"] == pytest.approx([0.005] * 3)
     assert (runs_dir.parent / "grid_v2.json").is_file() and (runs_dir.parent / "grid_v2.png").is_file()
 
 
