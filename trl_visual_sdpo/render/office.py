@@ -253,9 +253,11 @@ class OfficeConverter:
         return process
 
     @staticmethod
-    def _read_reply(process: subprocess.Popen, timeout_s: float) -> tuple[bytes, bytes]:
+    def _read_reply(process: subprocess.Popen, timeout_s: float, since: float | None = None) -> tuple[bytes, bytes]:
+        """The office's reply, if it comes within `timeout_s` of `since` (a `time.monotonic()` value; default: now)."""
         try:
-            frame = read_frame(process.stdout.fileno(), _MAX_PDF_BYTES + 1, time.monotonic() + timeout_s)
+            frame = read_frame(process.stdout.fileno(), _MAX_PDF_BYTES + 1,
+                               (time.monotonic() if since is None else since) + timeout_s)
         except FrameError as error:
             raise OfficeError(f"no answer within {timeout_s:g} s" if error.kind == "timeout" else
                               f"the office process exited ({error})") from None
@@ -279,9 +281,12 @@ class OfficeConverter:
 
     def _convert_once(self, deck: bytes, timeout: float) -> tuple[bytes, bytes]:
         process = self._ensure()
+        # The time limit starts before the deck is sent: on a loaded machine the office may finish while this thread
+        # waits to read, and a limit that started at the read would not count that time.
+        sent = time.monotonic()
         try:
             write_frame(process.stdin, deck)
-            status, payload = self._read_reply(process, timeout)
+            status, payload = self._read_reply(process, timeout, since=sent)
         except (OfficeError, OSError) as error:
             self._kill(process)  # hung or dead: the next try gets a fresh office
             if isinstance(error, OfficeError) and str(error).startswith("no answer"):
