@@ -10,7 +10,9 @@ arms at the same seed and step share their random numbers). Arms:
 - `grpo`: TRL's own `GRPOTrainer` with the same rewards (execution, defect-free score, reference similarity);
 - `sdpo_uniform`: `VisualSDPOTrainer`, `credit_alpha=0` (uniform distillation);
 - `sdpo_credit`: `VisualSDPOTrainer`, `credit_alpha=1` (visual-grounded credit);
-- `critique_revise`: inference only, the warm start plus `--revise_rounds` rounds of render -> feedback -> rewrite.
+- `critique_revise`: inference only, the warm start plus `--revise_rounds` rounds of render -> feedback -> rewrite;
+- `sdpo_credit_demo` (run by name, not in the default grid): `sdpo_credit` whose teacher also reads the group's best
+  sibling rollout (`demonstrations="on_failure"`, the successful-rollout context of the SDPO paper).
 
 The machinery (arms, training, held-out scoring, critique-revise) is `benchmarks/sample_efficiency.py`'s. Each
 arm-and-seed run writes `benchmarks/results/grid_v2/<arm>-seed<k>-<budget>.json` when it finishes and finished runs are
@@ -59,7 +61,8 @@ import sample_efficiency as se
 
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
-ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise"]
+ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo"]
+DEFAULT_ARMS = ARMS[:5]  # the grid; sdpo_credit_demo is a probe arm, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);
 # TRL's default sizes it from the free memory instead.
@@ -353,7 +356,7 @@ def plot(table: dict, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arms", nargs="+", default=ARMS)
+    parser.add_argument("--arms", nargs="+", default=DEFAULT_ARMS, choices=ARMS)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--model", default="outputs/sft-chart", help="The warm start (recipes/sft_chart.py).")
     parser.add_argument("--steps", type=int, default=24)

@@ -7,6 +7,8 @@ train split, held-out scores on the first `--eval_tasks` test tasks (greedy deco
 - `grpo`: TRL's own GRPOTrainer with our reward functions (executability, defect-free, reference similarity);
 - `sdpo_uniform`: VisualSDPOTrainer with `credit_alpha=0` (uniform distillation);
 - `sdpo_credit`: VisualSDPOTrainer with `credit_alpha=1` (visual-grounded credit weighting);
+- `sdpo_credit_demo`: the same, the teacher also reading the group's best sibling rollout
+  (`demonstrations="on_failure"`);
 - `critique_revise`: inference only: the zero-shot model, then `--revise_rounds` rounds of render -> feedback ->
   rewrite for programs that failed or had defects (its extra generated tokens and renders are reported);
 - sweeps: `alpha=<v>` (Visual-SDPO with `credit_alpha=v`) and `grpo_weight=<v>`.
@@ -61,14 +63,15 @@ def arm_settings(arm: str) -> dict:
     """What an arm trains with: the trainer (`None`: no training), credit alpha, GRPO weight, revise rounds."""
     fixed = {"zero_shot": {"trainer": None}, "critique_revise": {"trainer": None, "revise": True},
              "grpo": {"trainer": "grpo"}, "sdpo_uniform": {"trainer": "sdpo", "credit_alpha": 0.0},
-             "sdpo_credit": {"trainer": "sdpo", "credit_alpha": 1.0}}
+             "sdpo_credit": {"trainer": "sdpo", "credit_alpha": 1.0},
+             "sdpo_credit_demo": {"trainer": "sdpo", "credit_alpha": 1.0, "demonstrations": "on_failure"}}
     if arm in fixed:
         return fixed[arm]
     name, _, value = arm.partition("=")
     if name in ("alpha", "grpo_weight") and value:
         return {"trainer": "sdpo", "credit_alpha" if name == "alpha" else "grpo_weight": float(value)}
-    raise SystemExit(f"Unknown arm {arm!r}: use zero_shot, grpo, sdpo_uniform, sdpo_credit, critique_revise, "
-                     "alpha=<value> or grpo_weight=<value>.")
+    raise SystemExit(f"Unknown arm {arm!r}: use zero_shot, grpo, sdpo_uniform, sdpo_credit, sdpo_credit_demo, "
+                     "critique_revise, alpha=<value> or grpo_weight=<value>.")
 
 
 def budget_key(args) -> str:
@@ -198,7 +201,8 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
                               processing_class=tokenizer, peft_config=peft_config, callbacks=[HeldOut()])
     else:
         config = VisualSDPOConfig(**common, credit_alpha=settings.get("credit_alpha", 1.0),
-                                  grpo_weight=settings.get("grpo_weight", 1.0))
+                                  grpo_weight=settings.get("grpo_weight", 1.0),
+                                  demonstrations=settings.get("demonstrations", "off"))
         trainer = VisualSDPOTrainer(model=model, reward_funcs=rewards, args=config, train_dataset=train,
                                     processing_class=tokenizer, peft_config=peft_config, renderer=renderer,
                                     callbacks=[HeldOut()])

@@ -8,6 +8,13 @@ On held-out chart tasks we build (flawed program, feedback, corrected program) t
 - `error` channel: the flawed program is the reference with one injected bug (a misspelled method, or `subplot`
   for `subplots`); the feedback is the crash's error as the trainer shows it; the correction is the reference.
 
+- `rubric_demo` channel: the rubric triples again, the teacher also reading a sibling demonstration as
+  `VisualSDPOTrainer(demonstrations="on_failure")` shows it: the best of `--demo_samples` programs the measured model
+  itself samples for the task (temperature 0.7, like the trainer's rollouts), when it runs with fewer defects than the
+  flawed program (triples without one are left out, so its `n` can be smaller). Siblings are ranked by (runs, fewest
+  defects); the trainer also ranks by reward, which needs the reward functions. Each row also keeps the plain rubric
+  lift of the same triple (`without_demo`), so the two are compared on the same triples.
+
 The teacher prompt is built by `trl_visual_sdpo.feedback.build_teacher_prompt` exactly as `VisualSDPOTrainer` does.
 For each triple, the lift is the mean per-token log-probability of the corrected completion (one fenced program)
 under the teacher (prompt + feedback) minus under the student (prompt alone), at temperature 1, over three token
@@ -17,6 +24,7 @@ correction missing from the flawed program: the repair itself). A positive lift 
 the corrected program than the student does, so distilling the teacher moves the student towards it.
 
     python benchmarks/teacher_lift.py --models base outputs/sft-chart   # one JSON per model, then the aggregate
+    python benchmarks/teacher_lift.py --models outputs/sft-chart --demo_samples 4   # adds the rubric_demo channel
     python benchmarks/teacher_lift.py --report
 
 Writes `benchmarks/results/teacher_lift/<model>.json` per model and `benchmarks/results/teacher_lift.json` with
@@ -87,6 +95,26 @@ def token_scopes(tokenizer, completion: str, code_offset: int, code: str, line_s
     return list(encoded["input_ids"]), masks
 
 
+def sibling_demonstrations(model, tokenizer, renderer, triples: list[dict], samples: int, seed: int) -> list:
+    """Per triple, the best of `samples` programs the model samples for its task, if it runs with fewer defects than
+    the flawed program (else `None`): the sibling rollout a `demonstrations="on_failure"` teacher reads."""
+    from transformers import set_seed
+
+    from trl_visual_sdpo.evaluation import generate_completions, render_completions
+
+    set_seed(seed)
+    prompts = [triple["prompt"] for triple in triples for _ in range(samples)]
+    completions = generate_completions(model, tokenizer, prompts, max_new_tokens=448, temperature=0.7,
+                                       description="Sampling siblings")
+    results = render_completions(renderer, completions)
+    picks = []
+    for i, triple in enumerate(triples):
+        siblings = [r for r in results[i * samples : (i + 1) * samples] if r.ok]
+        best = min(siblings, key=lambda r: len(r.defects), default=None)
+        picks.append(best if best is not None and len(best.defects) < len(triple["result"].defects) else None)
+    return picks
+
+
 def completion_logprobs(model, tokenizer, prompt, completion_ids: list[int]):
     """Per-token log-probabilities of `completion_ids` after the chat-formatted `prompt` (generation prompt added,
     as TRL tokenises prompts)."""
@@ -101,7 +129,26 @@ def completion_logprobs(model, tokenizer, prompt, completion_ids: list[int]):
     return logps.gather(-1, torch.tensor(completion_ids).unsqueeze(-1)).squeeze(-1)
 
 
-def measure(model_path: str | None, triples: list[dict]) -> list[dict]:
+def lift_row(teacher, student, masks: dict) -> dict:
+    """Per scope with tokens: the mean teacher-minus-student log-probability and its parts. Shapes: `teacher`,
+    `student` (completion tokens,); each mask the same length, 1.0 on the scope's tokens."""
+    import torch
+
+    row = {}
+    for scope in SCOPES:
+        mask = torch.tensor(masks[scope])
+        if mask.sum() == 0:
+            continue
+        diff = (teacher - student) * mask
+        row[scope] = {"lift": (diff.sum() / mask.sum()).item(), "tokens": int(mask.sum().item()),
+                      "student": ((student * mask).sum() / mask.sum()).item(),
+                      "teacher": ((teacher * mask).sum() / mask.sum()).item(),
+                      "teacher_higher_frac": (((teacher > student).float() * mask).sum() / mask.sum()).item()}
+    return row
+
+
+def measure(model_path: str | None, triples: list[dict], renderer=None, demo_samples: int = 0,
+            seed: int = 0) -> list[dict]:
     import torch
 
     from trl_visual_sdpo.data.chart import fenced
@@ -110,6 +157,11 @@ def measure(model_path: str | None, triples: list[dict]) -> list[dict]:
 
     model, tokenizer = load_policy(model_path, dtype=torch.float32)
     model.eval()
+    rubric = [triple for triple in triples if triple["channel"] == "rubric"]
+    demonstrations = {}
+    if demo_samples:
+        picks = sibling_demonstrations(model, tokenizer, renderer, rubric, demo_samples, seed)
+        demonstrations = {id(triple): pick for triple, pick in zip(rubric, picks)}
     rows = []
     for triple in triples:
         completion = fenced(triple["corrected"])
@@ -127,18 +179,21 @@ def measure(model_path: str | None, triples: list[dict]) -> list[dict]:
         teacher_prompt = build_teacher_prompt(triple["prompt"], triple["result"], ["rubric"], MAX_ERROR_CHARS)
         student = completion_logprobs(model, tokenizer, triple["prompt"], completion_ids)
         teacher = completion_logprobs(model, tokenizer, teacher_prompt, completion_ids)
-        row = {"task_id": triple["task_id"], "channel": triple["channel"], "tokens": len(completion_ids)}
-        for scope in SCOPES:
-            mask = torch.tensor(masks[scope])
-            if mask.sum() == 0:
-                continue
-            diff = (teacher - student) * mask
-            row[scope] = {"lift": (diff.sum() / mask.sum()).item(), "tokens": int(mask.sum().item()),
-                          "student": ((student * mask).sum() / mask.sum()).item(),
-                          "teacher": ((teacher * mask).sum() / mask.sum()).item(),
-                          "teacher_higher_frac": (((teacher > student).float() * mask).sum() / mask.sum()).item()}
+        row = {"task_id": triple["task_id"], "channel": triple["channel"], "tokens": len(completion_ids),
+               **lift_row(teacher, student, masks)}
         rows.append(row)
         print(f"{triple['task_id']} {triple['channel']}: lift {row['all']['lift']:+.3f}", flush=True)
+        demonstration = demonstrations.get(id(triple))
+        if demonstration is not None:
+            demo_prompt = build_teacher_prompt(triple["prompt"], triple["result"], ["rubric"], MAX_ERROR_CHARS,
+                                               demonstration=demonstration)
+            with_demo = completion_logprobs(model, tokenizer, demo_prompt, completion_ids)
+            demo_row = lift_row(with_demo, student, masks)
+            for scope, values in demo_row.items():
+                values["without_demo"] = row[scope]["lift"]
+            rows.append({"task_id": triple["task_id"], "channel": "rubric_demo", "tokens": len(completion_ids),
+                         "demonstration_defects": len(demonstration.defects), **demo_row})
+            print(f"{triple['task_id']} rubric_demo: lift {demo_row['all']['lift']:+.3f}", flush=True)
     return rows
 
 
@@ -164,6 +219,10 @@ def summarize(rows: list[dict]) -> dict:
                 "teacher_higher_frac": statistics.fmean(
                     r[scope]["teacher_higher_frac"] for r in rows if r["channel"] == channel and scope in r),
             }
+            paired = [r[scope]["without_demo"] for r in rows if r["channel"] == channel and scope in r
+                      and "without_demo" in r[scope]]
+            if paired:  # the plain rubric lift of the same triples, for a like-for-like comparison
+                table[channel][scope]["without_demo_mean"] = statistics.fmean(paired)
     return table
 
 
@@ -189,6 +248,10 @@ def main() -> None:
                         help="'base' (the embedded SmolLM2-135M-Instruct), Hub ids or checkpoint directories.")
     parser.add_argument("--eval_tasks", type=int, default=35, help="Held-out tasks the triples are built from.")
     parser.add_argument("--max_per_channel", type=int, default=12, help="Triples per feedback channel.")
+    parser.add_argument("--demo_samples", type=int, default=0,
+                        help="Programs the model samples per rubric triple to pick a sibling demonstration from "
+                             "(the rubric_demo channel); 0 leaves that channel out.")
+    parser.add_argument("--seed", type=int, default=0, help="Seed of the sibling samples.")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
     args = parser.parse_args()
     if not args.report:
@@ -197,18 +260,19 @@ def main() -> None:
 
         tasks = load_chart_tasks("test", n=args.eval_tasks)
         renderer = ChartRenderer()
+        RUNS.mkdir(parents=True, exist_ok=True)
         try:
             triples = build_triples(tasks, renderer, args.max_per_channel)
+            for model in args.models:
+                path = RUNS / f"{model_name(model)}.json"
+                start = time.perf_counter()
+                rows = measure(None if model == "base" else model, triples, renderer, args.demo_samples, args.seed)
+                path.write_text(json.dumps({"model": model, "eval_tasks": args.eval_tasks,
+                                            "demo_samples": args.demo_samples, "rows": rows,
+                                            "summary": summarize(rows), "seconds": time.perf_counter() - start},
+                                           indent=2))
         finally:
             renderer.close()
-        RUNS.mkdir(parents=True, exist_ok=True)
-        for model in args.models:
-            path = RUNS / f"{model_name(model)}.json"
-            start = time.perf_counter()
-            rows = measure(None if model == "base" else model, triples)
-            path.write_text(json.dumps({"model": model, "eval_tasks": args.eval_tasks, "rows": rows,
-                                        "summary": summarize(rows), "seconds": time.perf_counter() - start},
-                                       indent=2))
     print(json.dumps(report()["lift"], indent=2))
 
 
