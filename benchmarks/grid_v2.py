@@ -271,19 +271,23 @@ def summary_table(grid: dict) -> str:
     return "\n\n".join(tables)
 
 
-def plot_renders(seed: int, tasks: int = 8) -> Path | None:
+def plot_renders(seed: int, tasks: int = 8, budget: str = "*") -> Path | None:
     """The first sampled held-out program of the first `tasks` tasks, one row per arm at `seed` (runs that recorded
-    their final programs), rendered in the sandbox with their defect counts: `<runs>_renders_seed<k>.png`."""
+    their final programs) of the `budget` key (`*`: every budget, rows then named `arm [key]`), rendered in the
+    sandbox with their defect counts: `<runs>_renders_seed<k>.png`, or `<runs>_renders_seed<k>_<key>.png`."""
     from trl_visual_sdpo.data import load_chart_tasks
     from trl_visual_sdpo.extract import render_completions
     from trl_visual_sdpo.plots import renders_grid
     from trl_visual_sdpo.render.chart import ChartRenderer
 
-    runs = [json.loads(p.read_text()) for p in sorted(RUNS.glob(f"*-seed{seed}-*.json"))]
-    runs = sorted((r for r in runs if r["final"].get("programs")), key=lambda r: ARMS.index(r["arm"]))
+    runs = [json.loads(p.read_text()) for p in sorted(RUNS.glob(f"*-seed{seed}-{budget}.json"))]
+    runs = sorted((r for r in runs if r["final"].get("programs")),
+                  key=lambda r: (r["budget"]["key"], ARMS.index(r["arm"])))
     if not runs:
-        print(f"No run at seed {seed} recorded its programs (runs made before they were kept do not).")
+        print(f"No run at seed {seed} of budget {budget} recorded its programs (runs made before they were kept do "
+              "not).")
         return None
+    several = len({r["budget"]["key"] for r in runs}) > 1
     task_ids = load_chart_tasks("test", n=tasks)["task_id"]
     renderer = ChartRenderer()
     try:
@@ -291,11 +295,11 @@ def plot_renders(seed: int, tasks: int = 8) -> Path | None:
         for run in runs:
             samples = run["budget"]["samples_per_task"]
             programs = run["final"]["programs"][::samples][:tasks]
-            rows.append((f"{run['arm']}\n{run['final']['held_out_reward']:.3f}",
-                         render_completions(renderer, programs)))
+            name = f"{run['arm']} [{run['budget']['key']}]" if several else run["arm"]
+            rows.append((f"{name}\n{run['final']['held_out_reward']:.3f}", render_completions(renderer, programs)))
     finally:
         renderer.close()
-    path = RESULTS / f"{RUNS.name}_renders_seed{seed}.png"
+    path = RESULTS / (f"{RUNS.name}_renders_seed{seed}" + ("" if budget == "*" else f"_{budget}") + ".png")
     renders_grid(rows, path, titles=task_ids)
     return path
 
@@ -384,6 +388,8 @@ def main() -> None:
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
     parser.add_argument("--renders", type=int, metavar="SEED",
                         help="Only draw the held-out renders of every arm at this seed (grid_v2_renders_seed<k>.png).")
+    parser.add_argument("--renders_budget", default="*", metavar="KEY",
+                        help="With --renders: only the runs of this budget key (the last part of a run's file name).")
     args = parser.parse_args()
     global RUNS
     if args.smoke:
@@ -395,7 +401,7 @@ def main() -> None:
         print(summary_table(report()))
         return
     if args.renders is not None:
-        print(plot_renders(args.renders))
+        print(plot_renders(args.renders, budget=args.renders_budget))
         return
     if args.torch_threads:
         import torch

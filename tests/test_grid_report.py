@@ -135,3 +135,6 @@ def test_renders_of_every_arm_that_kept_its_programs(runs_dir):
     assert grid_v2.plot_renders(1) is None  # no run at seed 1 kept its programs
     path = grid_v2.plot_renders(0, tasks=2)
     assert path == runs_dir.parent / "grid_v2_renders_seed0.png" and path.stat().st_size > 10_000
+    assert grid_v2.plot_renders(0, tasks=2, budget="otherkey") is None  # no run of that budget
+    path = grid_v2.plot_renders(0, tasks=2, budget=KEY)
+    assert path == runs_dir.parent / f"grid_v2_renders_seed0_{KEY}.png" and path.stat().st_size > 10_000
