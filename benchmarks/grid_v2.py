@@ -14,6 +14,9 @@ arms at the same seed and step share their random numbers). Arms:
 - `sdpo_credit_demo` (run by name, not in the default grid): `sdpo_credit` whose teacher also reads the group's best
   sibling rollout (`demonstrations="on_failure"`, the successful-rollout context of the SDPO paper).
 
+The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 steps: at 24 steps (the first grid,
+`--steps 24 --eval_every 8`) no arm moved beyond the seed spread, at 72 GRPO's flawless share did (README).
+
 The machinery (arms, training, held-out scoring, critique-revise) is `benchmarks/sample_efficiency.py`'s. Each
 arm-and-seed run writes `benchmarks/results/grid_v2/<arm>-seed<k>-<budget>.json` when it finishes and finished runs are
 skipped, so the grid resumes where it stopped and can be spread over sittings (seed-major order: every arm gets its
@@ -363,8 +366,8 @@ def main() -> None:
     parser.add_argument("--arms", nargs="+", default=DEFAULT_ARMS, choices=ARMS)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--model", default="outputs/sft-chart", help="The warm start (recipes/sft_chart.py).")
-    parser.add_argument("--steps", type=int, default=24)
-    parser.add_argument("--eval_every", type=int, default=8)
+    parser.add_argument("--steps", type=int, default=72)
+    parser.add_argument("--eval_every", type=int, default=24)
     parser.add_argument("--batch_size", type=int, default=8, help="Rollouts per step.")
     parser.add_argument("--num_generations", type=int, default=4, help="Rollouts per prompt (GRPO group size).")
     parser.add_argument("--max_completion_length", type=int, default=448)
