@@ -12,7 +12,9 @@ arms at the same seed and step share their random numbers). Arms:
 - `sdpo_credit`: `VisualSDPOTrainer`, `credit_alpha=1` (visual-grounded credit);
 - `critique_revise`: inference only, the warm start plus `--revise_rounds` rounds of render -> feedback -> rewrite;
 - `sdpo_credit_demo` (run by name, not in the default grid): `sdpo_credit` whose teacher also reads the group's best
-  sibling rollout (`demonstrations="on_failure"`, the successful-rollout context of the SDPO paper).
+  sibling rollout (`demonstrations="on_failure"`, the successful-rollout context of the SDPO paper);
+- `sdpo_credit_hints` (run by name): `sdpo_credit` whose rubric follows each defect with the renderer's repair hint
+  (`repair_hints=True`).
 
 The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 steps: at 24 steps (the first grid,
 `--steps 24 --eval_every 8`) no arm moved beyond the seed spread, at 72 GRPO's flawless share did (README).
@@ -64,8 +66,8 @@ import sample_efficiency as se
 
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
-ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo"]
-DEFAULT_ARMS = ARMS[:5]  # the grid; sdpo_credit_demo is a probe arm, run by name
+ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints"]
+DEFAULT_ARMS = ARMS[:5]  # the grid; the last arms are probes, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);
 # TRL's default sizes it from the free memory instead.

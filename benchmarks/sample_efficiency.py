@@ -9,6 +9,8 @@ train split, held-out scores on the first `--eval_tasks` test tasks (greedy deco
 - `sdpo_credit`: VisualSDPOTrainer with `credit_alpha=1` (visual-grounded credit weighting);
 - `sdpo_credit_demo`: the same, the teacher also reading the group's best sibling rollout
   (`demonstrations="on_failure"`);
+- `sdpo_credit_hints`: `sdpo_credit` whose rubric follows each defect with the renderer's repair hint
+  (`repair_hints=True`);
 - `critique_revise`: inference only: the zero-shot model, then `--revise_rounds` rounds of render -> feedback ->
   rewrite for programs that failed or had defects (its extra generated tokens and renders are reported);
 - sweeps: `alpha=<v>` (Visual-SDPO with `credit_alpha=v`) and `grpo_weight=<v>`.
@@ -64,14 +66,15 @@ def arm_settings(arm: str) -> dict:
     fixed = {"zero_shot": {"trainer": None}, "critique_revise": {"trainer": None, "revise": True},
              "grpo": {"trainer": "grpo"}, "sdpo_uniform": {"trainer": "sdpo", "credit_alpha": 0.0},
              "sdpo_credit": {"trainer": "sdpo", "credit_alpha": 1.0},
-             "sdpo_credit_demo": {"trainer": "sdpo", "credit_alpha": 1.0, "demonstrations": "on_failure"}}
+             "sdpo_credit_demo": {"trainer": "sdpo", "credit_alpha": 1.0, "demonstrations": "on_failure"},
+             "sdpo_credit_hints": {"trainer": "sdpo", "credit_alpha": 1.0, "repair_hints": True}}
     if arm in fixed:
         return fixed[arm]
     name, _, value = arm.partition("=")
     if name in ("alpha", "grpo_weight") and value:
         return {"trainer": "sdpo", "credit_alpha" if name == "alpha" else "grpo_weight": float(value)}
     raise SystemExit(f"Unknown arm {arm!r}: use zero_shot, grpo, sdpo_uniform, sdpo_credit, sdpo_credit_demo, "
-                     "critique_revise, alpha=<value> or grpo_weight=<value>.")
+                     "sdpo_credit_hints, critique_revise, alpha=<value> or grpo_weight=<value>.")
 
 
 def budget_key(args) -> str:
@@ -202,7 +205,8 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
     else:
         config = VisualSDPOConfig(**common, credit_alpha=settings.get("credit_alpha", 1.0),
                                   grpo_weight=settings.get("grpo_weight", 1.0),
-                                  demonstrations=settings.get("demonstrations", "off"))
+                                  demonstrations=settings.get("demonstrations", "off"),
+                                  repair_hints=settings.get("repair_hints", False))
         trainer = VisualSDPOTrainer(model=model, reward_funcs=rewards, args=config, train_dataset=train,
                                     processing_class=tokenizer, peft_config=peft_config, renderer=renderer,
                                     callbacks=[HeldOut()])

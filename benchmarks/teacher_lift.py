@@ -12,8 +12,14 @@ On held-out chart tasks we build (flawed program, feedback, corrected program) t
   `VisualSDPOTrainer(demonstrations="on_failure")` shows it: the best of `--demo_samples` programs the measured model
   itself samples for the task (temperature 0.7, like the trainer's rollouts), when it runs with fewer defects than the
   flawed program (triples without one are left out, so its `n` can be smaller). Siblings are ranked by (runs, fewest
-  defects); the trainer also ranks by reward, which needs the reward functions. Each row also keeps the plain rubric
-  lift of the same triple (`without_demo`), so the two are compared on the same triples.
+  defects); the trainer also ranks by reward, which needs the reward functions.
+- `rubric_hints` channel: the rubric triples again, each defect followed by the renderer's repair hint for its kind
+  (`VisualSDPOConfig(repair_hints=True)`, `ChartRenderer.repair_hints`). The hints name matplotlib idioms, some of
+  which are the reference's own fix statements, so on the fix lines this channel measures in part copying, as the
+  credited lines do for the plain rubric; whether hints teach layout is a training question.
+
+Rows of the two variant channels keep the plain rubric lift of the same triple (`plain`), so each variant is compared
+with the plain rubric on the same triples (`plain_mean` in the summary).
 
 The teacher prompt is built by `trl_visual_sdpo.feedback.build_teacher_prompt` exactly as `VisualSDPOTrainer` does.
 For each triple, the lift is the mean per-token log-probability of the corrected completion (one fenced program)
@@ -25,6 +31,7 @@ the corrected program than the student does, so distilling the teacher moves the
 
     python benchmarks/teacher_lift.py --models base outputs/sft-chart   # one JSON per model, then the aggregate
     python benchmarks/teacher_lift.py --models outputs/sft-chart --demo_samples 4   # adds the rubric_demo channel
+    python benchmarks/teacher_lift.py --models outputs/sft-chart --hints   # adds the rubric_hints channel
     python benchmarks/teacher_lift.py --report
 
 Writes `benchmarks/results/teacher_lift/<model>.json` per model and `benchmarks/results/teacher_lift.json` with
@@ -148,7 +155,7 @@ def lift_row(teacher, student, masks: dict) -> dict:
 
 
 def measure(model_path: str | None, triples: list[dict], renderer=None, demo_samples: int = 0,
-            seed: int = 0) -> list[dict]:
+            seed: int = 0, hints: dict[str, str] | None = None) -> list[dict]:
     import torch
 
     from trl_visual_sdpo.data.chart import fenced
@@ -183,17 +190,22 @@ def measure(model_path: str | None, triples: list[dict], renderer=None, demo_sam
                **lift_row(teacher, student, masks)}
         rows.append(row)
         print(f"{triple['task_id']} {triple['channel']}: lift {row['all']['lift']:+.3f}", flush=True)
+        variants = {}  # rubric variants of this triple: channel -> (build_teacher_prompt keywords, extra row fields)
         demonstration = demonstrations.get(id(triple))
         if demonstration is not None:
-            demo_prompt = build_teacher_prompt(triple["prompt"], triple["result"], ["rubric"], MAX_ERROR_CHARS,
-                                               demonstration=demonstration)
-            with_demo = completion_logprobs(model, tokenizer, demo_prompt, completion_ids)
-            demo_row = lift_row(with_demo, student, masks)
-            for scope, values in demo_row.items():
-                values["without_demo"] = row[scope]["lift"]
-            rows.append({"task_id": triple["task_id"], "channel": "rubric_demo", "tokens": len(completion_ids),
-                         "demonstration_defects": len(demonstration.defects), **demo_row})
-            print(f"{triple['task_id']} rubric_demo: lift {demo_row['all']['lift']:+.3f}", flush=True)
+            variants["rubric_demo"] = ({"demonstration": demonstration},
+                                       {"demonstration_defects": len(demonstration.defects)})
+        if hints and triple["channel"] == "rubric":
+            variants["rubric_hints"] = ({"hints": hints}, {})
+        for channel, (context, extra) in variants.items():
+            variant_prompt = build_teacher_prompt(triple["prompt"], triple["result"], ["rubric"], MAX_ERROR_CHARS,
+                                                  **context)
+            variant = lift_row(completion_logprobs(model, tokenizer, variant_prompt, completion_ids), student, masks)
+            for scope, values in variant.items():
+                values["plain"] = row[scope]["lift"]
+            rows.append({"task_id": triple["task_id"], "channel": channel, "tokens": len(completion_ids), **extra,
+                         **variant})
+            print(f"{triple['task_id']} {channel}: lift {variant['all']['lift']:+.3f}", flush=True)
     return rows
 
 
@@ -219,10 +231,10 @@ def summarize(rows: list[dict]) -> dict:
                 "teacher_higher_frac": statistics.fmean(
                     r[scope]["teacher_higher_frac"] for r in rows if r["channel"] == channel and scope in r),
             }
-            paired = [r[scope]["without_demo"] for r in rows if r["channel"] == channel and scope in r
-                      and "without_demo" in r[scope]]
+            paired = [r[scope]["plain"] for r in rows if r["channel"] == channel and scope in r
+                      and "plain" in r[scope]]
             if paired:  # the plain rubric lift of the same triples, for a like-for-like comparison
-                table[channel][scope]["without_demo_mean"] = statistics.fmean(paired)
+                table[channel][scope]["plain_mean"] = statistics.fmean(paired)
     return table
 
 
@@ -252,6 +264,8 @@ def main() -> None:
                         help="Programs the model samples per rubric triple to pick a sibling demonstration from "
                              "(the rubric_demo channel); 0 leaves that channel out.")
     parser.add_argument("--seed", type=int, default=0, help="Seed of the sibling samples.")
+    parser.add_argument("--hints", action="store_true",
+                        help="Also measure the rubric with the renderer's repair hints (the rubric_hints channel).")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
     args = parser.parse_args()
     if not args.report:
@@ -266,9 +280,10 @@ def main() -> None:
             for model in args.models:
                 path = RUNS / f"{model_name(model)}.json"
                 start = time.perf_counter()
-                rows = measure(None if model == "base" else model, triples, renderer, args.demo_samples, args.seed)
+                rows = measure(None if model == "base" else model, triples, renderer, args.demo_samples, args.seed,
+                               renderer.repair_hints if args.hints else None)
                 path.write_text(json.dumps({"model": model, "eval_tasks": args.eval_tasks,
-                                            "demo_samples": args.demo_samples, "rows": rows,
+                                            "demo_samples": args.demo_samples, "hints": args.hints, "rows": rows,
                                             "summary": summarize(rows), "seconds": time.perf_counter() - start},
                                            indent=2))
         finally:

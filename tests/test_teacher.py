@@ -1,5 +1,6 @@
-"""Issue-9 options of the trainer: sibling demonstrations and the choice of teacher weights."""
+"""Options of the teacher's context and weights: sibling demonstrations, repair hints, the choice of teacher weights."""
 
+import pytest
 import torch
 
 from test_trainer import CLEAN, SCRIPT, _batch, _config, _dataset, _take, _trainer, scripted_rollout
@@ -101,3 +102,28 @@ def test_model_attribution_fallback_asks_the_policy(tmp_path, tiny_text, monkeyp
     batch = _batch(trainer)
     assert questions and "LINES:" in questions[0]
     assert batch["distill_weights"].max().item() == 1.0
+
+
+def test_repair_hints_follow_each_defect_only_when_asked(tmp_path, tiny_text, monkeypatch):
+    monkeypatch.setattr(BoxRenderer, "repair_hints", {"text_overlap": "Move the boxes apart."}, raising=False)
+    hinted = _batch(_trainer(tmp_path, tiny_text, repair_hints=True))
+    overlap = _user_text(hinted, 0)
+    assert "[text_overlap]" in overlap and overlap.index("How to fix: Move the boxes apart.") > overlap.index(
+        "[text_overlap]")
+    assert "How to fix" not in _user_text(hinted, 1) and "How to fix" not in _user_text(hinted, 2)  # clean, crash
+    assert "How to fix" not in _user_text(_batch(_trainer(tmp_path, tiny_text)), 0)  # off by default
+
+
+def test_repair_hints_need_a_renderer_that_has_them(tmp_path, tiny_text):
+    with pytest.raises(ValueError, match=r"BoxRenderer renderer has no `repair_hints`.*repair_hints=False"):
+        _trainer(tmp_path, tiny_text, repair_hints=True)
+
+
+def test_every_shipped_repair_hint_names_a_defect_kind():
+    from trl_visual_sdpo.render.chart import ChartRenderer
+    from trl_visual_sdpo.render.slide import SlideRenderer
+    from trl_visual_sdpo.render.web import WebRenderer
+    from trl_visual_sdpo.results import DEFECT_KINDS
+
+    for renderer in (ChartRenderer, WebRenderer, SlideRenderer):
+        assert renderer.repair_hints and set(renderer.repair_hints) <= set(DEFECT_KINDS), renderer.__name__

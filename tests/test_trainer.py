@@ -105,6 +105,8 @@ def test_config_validation_names_the_field_and_fix(tmp_path):
     with pytest.raises(ValueError, match=r"use_liger_kernel=True.*distillation term.*use_kernels.*distill_weight=0"):
         _config(tmp_path, use_liger_kernel=True)
     assert _config(tmp_path, use_liger_kernel=True, distill_weight=0).use_liger_kernel  # plain GRPO keeps Liger
+    with pytest.raises(ValueError, match=r"repair_hints=True.*no 'rubric'"):
+        _config(tmp_path, repair_hints=True, feedback_channels=["image"])
 
 
 def test_old_config_names_still_work_with_a_deprecation_warning(tmp_path):

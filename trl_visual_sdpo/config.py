@@ -51,6 +51,11 @@ class VisualSDPOConfig(GRPOConfig):
             What the teacher reads about a successful render: `"rubric"` (structured defect text with the
             responsible code lines) and/or `"image"` (the rendered PNG; needs a vision-language model). A program
             that crashed always gives the teacher its error, whatever this says.
+        repair_hints (`bool`, *optional*, defaults to `False`):
+            Follow each defect of the rubric with the renderer's hint for its kind (`Renderer.repair_hints`, e.g.
+            "rotate crowded tick labels (`ax.tick_params(...)`)"): the rubric names the problem, but a small teacher
+            may not know the idiom that fixes it (`benchmarks/teacher_lift.py`, channel `rubric_hints`). Needs the
+            `"rubric"` channel.
         flawless_renders (`str`, *optional*, defaults to `"distil"`):
             What to do with a rollout that rendered with no defect: `"distil"` (the teacher still reads the
             feedback, which confirms the program) or `"skip"` (no distillation loss on that rollout).
@@ -130,6 +135,11 @@ class VisualSDPOConfig(GRPOConfig):
     feedback_channels: list[str] = field(
         default_factory=lambda: ["rubric"],
         metadata={"help": "Teacher feedback channels: any of 'image', 'rubric'. Crash errors are always shown."},
+    )
+    repair_hints: bool = field(
+        default=False,
+        metadata={"help": "Follow each rubric defect with the renderer's repair hint for its kind (needs the "
+                  "'rubric' channel)."},
     )
     flawless_renders: str = field(
         default="distil",
@@ -226,6 +236,9 @@ class VisualSDPOConfig(GRPOConfig):
                              "crashed programs are always given to the teacher).")
         if not self.feedback_channels:
             raise ValueError(f"`feedback_channels` is empty: give at least one of {FEEDBACK_CHANNELS}.")
+        if self.repair_hints and "rubric" not in self.feedback_channels:
+            raise ValueError("`repair_hints=True` adds hints to the rubric, but `feedback_channels` "
+                             f"{self.feedback_channels} has no 'rubric': add it, or set `repair_hints=False`.")
         if self.flawless_renders not in FLAWLESS_POLICIES:
             raise ValueError(f"`flawless_renders` must be one of {FLAWLESS_POLICIES}, got {self.flawless_renders!r}.")
         if self.demonstrations not in DEMONSTRATION_MODES:

@@ -5,13 +5,16 @@ Per rollout the teacher gets the student's prompt, then, appended to the last us
 
 - for a program that failed: its error (always, whatever the channels say);
 - channel "image": the rendered picture, as an image content part (vision-language models);
-- channel "rubric": each defect with its kind, message and the code lines responsible, plus the rubric scores.
+- channel "rubric": each defect with its kind, message and the code lines responsible, plus the rubric scores;
+  with repair hints, each defect is followed by the renderer's hint for its kind (what to change, in the medium's own
+  terms: the rubric names the problem, a small model does not know the idiom that fixes it).
 
 Then the teacher scores the student's own completion tokens after this longer prompt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from trl_visual_sdpo.results import Defect, RenderResult
@@ -56,23 +59,26 @@ def _code_lines(code: str, lines: list[int]) -> str:
     return "; ".join(quoted)
 
 
-def describe_defect(defect: Defect, result: RenderResult) -> str:
-    """One rubric line: kind, message and the code lines that made the elements involved."""
+def describe_defect(defect: Defect, result: RenderResult, hints: Mapping[str, str] | None = None) -> str:
+    """One rubric line: kind, message, the code lines that made the elements involved and, when `hints` has one for
+    the defect's kind, how to fix it."""
     involved = set(defect.element_ids)
     lines = [line for element in result.elements if element.id in involved for line in element.lines]
     where = _code_lines(result.code, lines)
-    return f"- [{defect.kind}] {defect.message}" + (f" (made by {where})" if where else "")
+    hint = (hints or {}).get(str(defect.kind))
+    return (f"- [{defect.kind}] {defect.message}" + (f" (made by {where})" if where else "")
+            + (f" How to fix: {hint}" if hint else ""))
 
 
-def rubric_text(result: RenderResult) -> str:
-    """The rubric channel's text for a successful render."""
+def rubric_text(result: RenderResult, hints: Mapping[str, str] | None = None) -> str:
+    """The rubric channel's text for a successful render (`hints`: repair hint per defect kind, or None)."""
     scores = ", ".join(f"{axis} {score:.2f}" for axis, score in sorted(result.rubric.items()))
     if not result.defects:
         return CLEAN_TEMPLATE.format(scores=scores or "n/a")
     ranked = sorted(result.defects, key=lambda d: -d.severity)
     count = f"{len(ranked)} problem" + ("s" if len(ranked) > 1 else "")
     return RUBRIC_TEMPLATE.format(
-        count=count, defects="\n".join(describe_defect(d, result) for d in ranked), scores=scores or "n/a"
+        count=count, defects="\n".join(describe_defect(d, result, hints) for d in ranked), scores=scores or "n/a"
     )
 
 
@@ -93,6 +99,7 @@ def feedback_text(
     max_error_chars: int,
     demonstration: RenderResult | None = None,
     language: str = "python",
+    hints: Mapping[str, str] | None = None,
 ) -> str:
     """All the text the teacher reads about one rollout (the image, if any, is added separately)."""
     demo = [demonstration_text(demonstration, language)] if demonstration is not None else []
@@ -103,7 +110,7 @@ def feedback_text(
     if "image" in channels and result.image_png:
         parts.append(IMAGE_INTRO)
     if "rubric" in channels:
-        parts.append(rubric_text(result))
+        parts.append(rubric_text(result, hints))
     return "\n\n".join(parts + demo)
 
 
@@ -114,6 +121,7 @@ def build_teacher_prompt(
     max_error_chars: int,
     demonstration: RenderResult | None = None,
     language: str = "python",
+    hints: Mapping[str, str] | None = None,
 ) -> Any:
     """The teacher's prompt for one rollout, in the same format as the student's prompt.
 
@@ -125,6 +133,8 @@ def build_teacher_prompt(
         max_error_chars: longest error text shown.
         demonstration: the render of a better sibling rollout to show after the feedback, if any.
         language: fence language of the demonstration's program.
+        hints: the renderer's repair hint per defect kind (`repair_hints`), shown after each rubric defect; None
+            shows none.
 
     Returns:
         The prompt with the feedback appended to its last user turn. The render travels as an image content part
@@ -134,7 +144,7 @@ def build_teacher_prompt(
     """
     if result.infra_error:
         return prompt
-    text = feedback_text(result, channels, max_error_chars, demonstration, language)
+    text = feedback_text(result, channels, max_error_chars, demonstration, language, hints)
     image = result.image() if "image" in channels else None
     if isinstance(prompt, str):
         if image is not None:

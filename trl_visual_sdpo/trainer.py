@@ -123,6 +123,11 @@ class VisualSDPOTrainer(GRPOTrainer):
                 "`domain`, `code_languages`, `render`, `render_batch`, `close`), e.g. "
                 "`from trl_visual_sdpo.render.chart import ChartRenderer; renderer=ChartRenderer()`."
             )
+        if args.repair_hints and not getattr(renderer, "repair_hints", None):
+            raise ValueError(
+                f"`repair_hints=True`, but the {type(renderer).__name__} renderer has no `repair_hints` (a dict from "
+                "defect kind to what to change). Give the renderer class one, or set `repair_hints=False`."
+            )
         # Render rewards built without a renderer (the module-level ones) render references with the trainer's.
         if isinstance(reward_funcs, list):
             reward_funcs = [with_renderer(f, renderer) for f in reward_funcs]
@@ -292,6 +297,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         active = [0.0 if (r.infra_error or (skip_flawless and r.ok and not r.defects)) else 1.0 for r in step.results]
         demonstrations = self._pick_demonstrations(step)
         language = (tuple(self.renderer.code_languages) or ("",))[0]
+        hints = self.renderer.repair_hints if self.args.repair_hints else None
         output["distill_weights"] = weights
         output["distill_active"] = torch.tensor(active, device=device)
         # The distilled tokens of the whole generation batch (all processes): the distillation term is divided by
@@ -302,7 +308,8 @@ class VisualSDPOTrainer(GRPOTrainer):
             loss_mask = loss_mask * output["tool_mask"]
         output["distill_num_items"] = gather(loss_mask.sum().float()).sum()
         output["teacher_prompts"] = [
-            build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo, language)
+            build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo, language,
+                                 hints)
             for prompt, result, demo in zip(step.prompts, step.results, demonstrations, strict=True)
         ]
         mode = "train" if self.model.training else "eval"

@@ -38,6 +38,9 @@ class Renderer(Protocol):
     code_languages: tuple[str, ...]
     """Fence languages of the domain's programs (```python ... ```); empty: any fenced block, else the whole text."""
 
+    # Optional (not part of the protocol's check): `repair_hints`, a dict from defect kind to what to change in the
+    # domain's own terms, which the rubric shows with `VisualSDPOConfig(repair_hints=True)`.
+
     def render(self, code: str) -> RenderResult: ...
 
     def render_batch(self, codes: Sequence[str]) -> list[RenderResult]: ...

@@ -8,7 +8,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 import msgspec
 
@@ -82,6 +82,18 @@ class ChartRenderer:
 
     domain = "chart"
     code_languages = ("python", "py")
+    # What to change for each defect kind, in matplotlib's terms: the rubric names the problem and the lines, but a
+    # small teacher does not know the idiom that fixes it (VisualSDPOConfig.repair_hints).
+    repair_hints: ClassVar[dict[str, str]] = {
+        "text_overlap": 'Crowded tick labels: rotate them (`ax.tick_params(axis="x", labelrotation=45)`), give the '
+                        "figure more room (`figsize=`) and call `fig.tight_layout()`.",
+        "data_overlap": 'Move the legend or text off the data, e.g. outside the axes with `ax.legend(loc="upper left", '
+                        "bbox_to_anchor=(1.01, 1))`, then call `fig.tight_layout()`.",
+        "clipped_text": "Call `fig.tight_layout()` so that every label fits inside the figure.",
+        "out_of_canvas": "Keep it inside the figure: call `fig.tight_layout()` and place text within the axes.",
+        "low_contrast": "Pick a text colour that stands out from its background (dark on light, light on dark).",
+        "small_text": "Use a font size of at least 8 (`fontsize=8`).",
+    }
     target = "trl_visual_sdpo.render.chart_job:render_chart_job"
 
     def __init__(self, sandbox_config: SandboxConfig | None = None, dpi: int = 100, in_process: bool = False):

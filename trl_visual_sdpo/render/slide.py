@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, ClassVar, Sequence
 
 import msgspec
 
@@ -355,6 +355,20 @@ class SlideRenderer:
 
     domain = "slide"
     code_languages = ("python", "py")
+    # What to change for each defect kind, in python-pptx terms (VisualSDPOConfig.repair_hints).
+    repair_hints: ClassVar[dict[str, str]] = {
+        "text_overlap": "Give each shape its own area: change `left`, `top`, `width` and `height` so that the text "
+                        "boxes do not overlap.",
+        "data_overlap": "Move the text box off the picture, table or chart that it covers.",
+        "clipped_text": "Make the text box larger, shorten the text or lower `font.size`; set "
+                        "`text_frame.word_wrap = True`.",
+        "overflow": "Make the text box larger, shorten the text or lower `font.size`; set "
+                    "`text_frame.word_wrap = True`.",
+        "out_of_canvas": "Keep shapes on the slide: `left + width` at most `prs.slide_width`, `top + height` at most "
+                         "`prs.slide_height`.",
+        "low_contrast": "Choose a `font.color.rgb` that contrasts with the fill or background behind the text.",
+        "small_text": "Use `font.size = Pt(12)` or larger.",
+    }
     build_target = "trl_visual_sdpo.render.slide_job:build_deck_job"
     raster_target = "trl_visual_sdpo.render.slide_raster:rasterise_job"
 

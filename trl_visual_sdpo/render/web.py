@@ -32,7 +32,7 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any, Sequence
+from typing import Any, ClassVar, Sequence
 
 from trl_visual_sdpo.defects import find_defects, glyph_contrast, required_contrast
 from trl_visual_sdpo.render.browser import Browser
@@ -138,6 +138,18 @@ class WebRenderer:
 
     domain = "web"
     code_languages = ("html",)
+    # What to change for each defect kind, in CSS terms (VisualSDPOConfig.repair_hints).
+    repair_hints: ClassVar[dict[str, str]] = {
+        "text_overlap": "Let the elements flow instead of stacking them: drop absolute positions, negative margins and "
+                        "fixed heights; lay them out with flexbox or grid and a `gap`.",
+        "data_overlap": "Give the text its own box beside the image or content it covers, not on top of it.",
+        "clipped_text": "Give the box room for its text: drop the fixed `height`/`width` or `overflow: hidden`.",
+        "overflow": "Let the text wrap or the box grow: no fixed width or height, `overflow-wrap: anywhere`.",
+        "out_of_canvas": "Keep it within the page: relative widths and `max-width: 100%`, no large fixed widths or "
+                         "negative offsets.",
+        "low_contrast": "Raise the contrast between the text `color` and its `background` (at least 4.5:1).",
+        "small_text": "Use a larger `font-size` (at least 12px).",
+    }
 
     def __init__(self, config: WebRenderConfig | None = None):
         self.config = config or WebRenderConfig()
