@@ -13,8 +13,8 @@ arms at the same seed and step share their random numbers). Arms:
 - `critique_revise`: inference only, the warm start plus `--revise_rounds` rounds of render -> feedback -> rewrite;
 - `sdpo_credit_demo` (run by name, not in the default grid): `sdpo_credit` whose teacher also reads the group's best
   sibling rollout (`demonstrations="on_failure"`, the successful-rollout context of the SDPO paper);
-- `sdpo_credit_hints` (run by name): `sdpo_credit` whose rubric follows each defect with the renderer's repair hint
-  (`repair_hints=True`).
+- `sdpo_credit_hints` (run by name): `sdpo_credit` whose rubric ends with the renderer's repair hint for each
+  kind of defect found (`repair_hints=True`).
 
 The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 steps: at 24 steps (the first grid,
 `--steps 24 --eval_every 8`) no arm moved beyond the seed spread, at 72 GRPO's flawless share did (README).

@@ -9,8 +9,8 @@ train split, held-out scores on the first `--eval_tasks` test tasks (greedy deco
 - `sdpo_credit`: VisualSDPOTrainer with `credit_alpha=1` (visual-grounded credit weighting);
 - `sdpo_credit_demo`: the same, the teacher also reading the group's best sibling rollout
   (`demonstrations="on_failure"`);
-- `sdpo_credit_hints`: `sdpo_credit` whose rubric follows each defect with the renderer's repair hint
-  (`repair_hints=True`);
+- `sdpo_credit_hints`: `sdpo_credit` whose rubric ends with the renderer's repair hint for each
+  kind of defect found (`repair_hints=True`);
 - `critique_revise`: inference only: the zero-shot model, then `--revise_rounds` rounds of render -> feedback ->
   rewrite for programs that failed or had defects (its extra generated tokens and renders are reported);
 - sweeps: `alpha=<v>` (Visual-SDPO with `credit_alpha=v`) and `grpo_weight=<v>`.

@@ -108,8 +108,8 @@ def test_repair_hints_follow_each_defect_only_when_asked(tmp_path, tiny_text, mo
     monkeypatch.setattr(BoxRenderer, "repair_hints", {"text_overlap": "Move the boxes apart."}, raising=False)
     hinted = _batch(_trainer(tmp_path, tiny_text, repair_hints=True))
     overlap = _user_text(hinted, 0)
-    assert "[text_overlap]" in overlap and overlap.index("How to fix: Move the boxes apart.") > overlap.index(
-        "[text_overlap]")
+    assert overlap.count("Move the boxes apart.") == 1  # once per kind of defect, after the defects
+    assert overlap.index("How to fix them:\n- [text_overlap] Move the boxes apart.") > overlap.index("[text_overlap]")
     assert "How to fix" not in _user_text(hinted, 1) and "How to fix" not in _user_text(hinted, 2)  # clean, crash
     assert "How to fix" not in _user_text(_batch(_trainer(tmp_path, tiny_text)), 0)  # off by default
 

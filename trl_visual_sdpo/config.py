@@ -52,7 +52,7 @@ class VisualSDPOConfig(GRPOConfig):
             responsible code lines) and/or `"image"` (the rendered PNG; needs a vision-language model). A program
             that crashed always gives the teacher its error, whatever this says.
         repair_hints (`bool`, *optional*, defaults to `False`):
-            Follow each defect of the rubric with the renderer's hint for its kind (`Renderer.repair_hints`, e.g.
+            After the rubric's defects, the renderer's hint for each kind found (`Renderer.repair_hints`, e.g.
             "rotate crowded tick labels (`ax.tick_params(...)`)"): the rubric names the problem, but a small teacher
             may not know the idiom that fixes it (`benchmarks/teacher_lift.py`, channel `rubric_hints`). Needs the
             `"rubric"` channel.
@@ -138,7 +138,7 @@ class VisualSDPOConfig(GRPOConfig):
     )
     repair_hints: bool = field(
         default=False,
-        metadata={"help": "Follow each rubric defect with the renderer's repair hint for its kind (needs the "
+        metadata={"help": "After the rubric's defects, the renderer's repair hint for each kind found (needs the "
                   "'rubric' channel)."},
     )
     flawless_renders: str = field(

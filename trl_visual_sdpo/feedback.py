@@ -6,7 +6,7 @@ Per rollout the teacher gets the student's prompt, then, appended to the last us
 - for a program that failed: its error (always, whatever the channels say);
 - channel "image": the rendered picture, as an image content part (vision-language models);
 - channel "rubric": each defect with its kind, message and the code lines responsible, plus the rubric scores;
-  with repair hints, each defect is followed by the renderer's hint for its kind (what to change, in the medium's own
+  with repair hints, then the renderer's hint for each kind of defect found (what to change, in the medium's own
   terms: the rubric names the problem, a small model does not know the idiom that fixes it).
 
 Then the teacher scores the student's own completion tokens after this longer prompt.
@@ -59,15 +59,20 @@ def _code_lines(code: str, lines: list[int]) -> str:
     return "; ".join(quoted)
 
 
-def describe_defect(defect: Defect, result: RenderResult, hints: Mapping[str, str] | None = None) -> str:
-    """One rubric line: kind, message, the code lines that made the elements involved and, when `hints` has one for
-    the defect's kind, how to fix it."""
+def describe_defect(defect: Defect, result: RenderResult) -> str:
+    """One rubric line: kind, message and the code lines that made the elements involved."""
     involved = set(defect.element_ids)
     lines = [line for element in result.elements if element.id in involved for line in element.lines]
     where = _code_lines(result.code, lines)
-    hint = (hints or {}).get(str(defect.kind))
-    return (f"- [{defect.kind}] {defect.message}" + (f" (made by {where})" if where else "")
-            + (f" How to fix: {hint}" if hint else ""))
+    return f"- [{defect.kind}] {defect.message}" + (f" (made by {where})" if where else "")
+
+
+def repair_text(defects: list[Defect], hints: Mapping[str, str] | None) -> str:
+    """How to fix the kinds of defect found, one hint per kind in order of first appearance (eight overlapping tick
+    labels get one hint, not eight); empty when `hints` has none of them."""
+    kinds = dict.fromkeys(str(d.kind) for d in defects)
+    lines = [f"- [{kind}] {hints[kind]}" for kind in kinds if hints and hints.get(kind)]
+    return "How to fix them:\n" + "\n".join(lines) if lines else ""
 
 
 def rubric_text(result: RenderResult, hints: Mapping[str, str] | None = None) -> str:
@@ -77,9 +82,10 @@ def rubric_text(result: RenderResult, hints: Mapping[str, str] | None = None) ->
         return CLEAN_TEMPLATE.format(scores=scores or "n/a")
     ranked = sorted(result.defects, key=lambda d: -d.severity)
     count = f"{len(ranked)} problem" + ("s" if len(ranked) > 1 else "")
-    return RUBRIC_TEMPLATE.format(
-        count=count, defects="\n".join(describe_defect(d, result, hints) for d in ranked), scores=scores or "n/a"
-    )
+    found = [describe_defect(d, result) for d in ranked]
+    repair = repair_text(ranked, hints)
+    return RUBRIC_TEMPLATE.format(count=count, defects="\n".join(found + ([repair] if repair else [])),
+                                  scores=scores or "n/a")
 
 
 def demonstration_text(demonstration: RenderResult, language: str) -> str:
