@@ -23,11 +23,13 @@ with the plain rubric on the same triples (`plain_mean` in the summary).
 
 The teacher prompt is built by `trl_visual_sdpo.feedback.build_teacher_prompt` exactly as `VisualSDPOTrainer` does.
 For each triple, the lift is the mean per-token log-probability of the corrected completion (one fenced program)
-under the teacher (prompt + feedback) minus under the student (prompt alone), at temperature 1, over three token
+under the teacher (prompt + feedback) minus under the student (prompt alone), at temperature 1, over four token
 sets: `all` completion tokens, the `credited` lines (lines of the correction that the credit weighting marked in
-the flawed render, i.e. where Visual-SDPO's weights land; rubric channel only) and the `fix` lines (lines of the
-correction missing from the flawed program: the repair itself). A positive lift means the teacher puts more mass on
-the corrected program than the student does, so distilling the teacher moves the student towards it.
+the flawed render, i.e. where Visual-SDPO's weights land; rubric channel only), the `fix` lines (lines of the
+correction missing from the flawed program: the repair itself) and `fix_start`, the first token of each fix line
+(the decision to write the repair at all; once a line has begun, its later tokens are nearly certain under both). A
+positive lift means the teacher puts more mass on the corrected program than the student does, so distilling the
+teacher moves the student towards it.
 
     python benchmarks/teacher_lift.py --models base outputs/sft-chart   # one JSON per model, then the aggregate
     python benchmarks/teacher_lift.py --models outputs/sft-chart --demo_samples 4   # adds the rubric_demo channel
@@ -51,7 +53,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "teacher_lift"
-SCOPES = ("all", "credited", "fix")
+SCOPES = ("all", "credited", "fix", "fix_start")
 MAX_ERROR_CHARS = 1200  # VisualSDPOConfig's default
 
 
@@ -86,19 +88,26 @@ def build_triples(tasks, renderer, max_per_channel: int) -> list[dict]:
     return triples
 
 
-def token_scopes(tokenizer, completion: str, code_offset: int, code: str, line_sets: dict[str, set[int]]):
-    """Completion token ids and, per scope, a 0/1 mask of the tokens with a visible character on the scope's lines."""
+def token_scopes(tokenizer, completion: str, code_offset: int, code: str, line_sets: dict[str, set[int]],
+                 first_tokens_of: tuple[str, ...] = ("fix",)):
+    """Completion token ids and, per scope, a 0/1 mask of the tokens with a visible character on the scope's lines;
+    for each scope in `first_tokens_of` also `<scope>_start`, the first such token of each line: the decision to
+    write that line at all, which the line's later tokens (nearly certain once it has begun) dilute in a mean."""
     encoded = tokenizer(completion, add_special_tokens=False, return_offsets_mapping=True)
     line_starts = [0] + [i + 1 for i, char in enumerate(code) if char == "\n"]
     import bisect
 
-    masks = {scope: [] for scope in line_sets}
+    masks = {scope: [] for scope in [*line_sets, *(f"{scope}_start" for scope in first_tokens_of)]}
+    begun: set[int] = set()
     for start, end in encoded["offset_mapping"]:
         lines = {bisect.bisect_right(line_starts, pos - code_offset)
                  for pos in range(max(start, code_offset), min(end, code_offset + len(code)))
                  if not completion[pos].isspace()}
         for scope, wanted in line_sets.items():
             masks[scope].append(1.0 if lines & wanted else 0.0)
+        for scope in first_tokens_of:
+            masks[f"{scope}_start"].append(1.0 if (lines & line_sets[scope]) - begun else 0.0)
+        begun |= lines
     return list(encoded["input_ids"]), masks
 
 
