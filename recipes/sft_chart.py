@@ -6,7 +6,9 @@ reward is 0. This recipe fine-tunes it on the training split so that its program
 training programs (`--flawed_share`, chosen by task id) lack the statements that avoid the charts' traps (label
 rotation, tight layout, figure size, legend placement; see `trl_visual_sdpo.data.chart.without_layout_fixes`).
 The warm start therefore executes most held-out programs and still renders many of them with defects: the signal
-GRPO and Visual-SDPO need.
+GRPO and Visual-SDPO need. With `--revision_share`, flawed programs whose render has a defect also become revision
+examples (the teacher's context, i.e. the prompt plus the rubric of the flawed render, -> the reference program), so
+that the fine-tune does not unlearn reading feedback, which Visual-SDPO's self-teacher relies on.
 
     python recipes/sft_chart.py --config recipes/sft_chart.yaml
 
@@ -23,17 +25,22 @@ On a GPU the same recipe warm-starts a Hub model, e.g. `--model_name_or_path Qwe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from datasets import Dataset, concatenate_datasets
 from transformers import set_seed
 from trl import ModelConfig, SFTConfig, SFTTrainer, TrlParser, get_peft_config
 
 from trl_visual_sdpo.data import load_chart_tasks
 from trl_visual_sdpo.data.chart import load_chart_sft_dataset
+from trl_visual_sdpo import VisualSDPOConfig
 from trl_visual_sdpo.evaluation import evaluate_policy
+from trl_visual_sdpo.extract import render_completions
+from trl_visual_sdpo.feedback import build_teacher_prompt
 from trl_visual_sdpo.models import default_policy_path, load_policy, weights_fingerprint
 from trl_visual_sdpo.recipe import RecipeArguments
 from trl_visual_sdpo.render.chart import ChartRenderer
@@ -47,6 +54,14 @@ class SFTChartArguments(RecipeArguments):
         default=0.7,
         metadata={"help": "Share of training programs without their layout fixes (so the warm start keeps making "
                   "the defects RL should remove), in [0, 1]."},
+    )
+    revision_share: float = field(
+        default=0.0,
+        metadata={"help": "Share of the flawed training programs, among those whose render has a defect, that also "
+                  "become a revision example: the teacher's context (the prompt plus the rubric of the flawed render, "
+                  "as VisualSDPOTrainer builds it) -> the reference program. A prompt -> program fine-tune unlearns "
+                  "reading that context (benchmarks/teacher_lift.py); these keep the self-teacher reading it. In "
+                  "[0, 1]."},
     )
     num_eval_tasks: int = field(default=35, metadata={"help": "Held-out tasks scored after fine-tuning."})
     eval_max_new_tokens: int = field(default=384, metadata={"help": "Completion budget of the held-out scoring."})
@@ -64,13 +79,24 @@ def main(script_args: SFTChartArguments, training_args: SFTConfig, model_args: M
     if script_args.dataset_name:
         raise ValueError("sft_chart.py fine-tunes on the embedded chart tasks (their reference programs); leave "
                          "--dataset_name empty.")
+    if not 0.0 <= script_args.revision_share <= 1.0:
+        raise ValueError(f"--revision_share must be in [0, 1], got {script_args.revision_share}.")
     dataset = load_chart_sft_dataset(script_args.flawed_share, script_args.num_train_tasks)
+    revisions = []
+    if script_args.revision_share:
+        renderer = ChartRenderer(script_args.sandbox_config())
+        try:
+            revisions = revision_examples(dataset, renderer, script_args.revision_share)
+        finally:
+            renderer.close()
+    train_dataset = concatenate_datasets([dataset.select_columns(["prompt", "completion"]),
+                                          *([Dataset.from_list(revisions)] if revisions else [])])
     model_path = model_args.model_name_or_path or default_policy_path()
     model, tokenizer = load_policy(model_path, model_args.model_revision, model_args.dtype or "float32")
     trainer = SFTTrainer(
         model=model,
         args=training_args,
-        train_dataset=dataset.select_columns(["prompt", "completion"]),
+        train_dataset=train_dataset,
         processing_class=tokenizer,
         peft_config=get_peft_config(model_args),
     )
@@ -101,6 +127,7 @@ def main(script_args: SFTChartArguments, training_args: SFTConfig, model_args: M
         "model": str(output_dir), "weights_sha256": weights_fingerprint(output_dir), "base_model": model_path,
         "flawed_share": script_args.flawed_share,
         "train_examples": len(dataset), "flawed_examples": sum(dataset["flawed"]),
+        "revision_share": script_args.revision_share, "revision_examples": len(revisions),
         "epochs": training_args.num_train_epochs, "learning_rate": training_args.learning_rate,
         "train_seconds": train_seconds, "eval_seconds": eval_seconds,
         "eval_tasks": len(tasks), "samples_per_task": script_args.eval_samples_per_task,
@@ -119,6 +146,23 @@ def main(script_args: SFTChartArguments, training_args: SFTConfig, model_args: M
         Path(script_args.results_file).write_text(json.dumps(metrics, indent=2))
     print(json.dumps({k: metrics[k] for k in ("exec_rate", "defect_rate", "train_seconds", "eval_seconds")}))
     return metrics
+
+
+def revision_examples(dataset, renderer, share: float) -> list[dict]:
+    """Teacher-context -> reference examples for a deterministic `share` (by a hash of the task id) of the flawed
+    rows of `dataset` whose render has a defect: the prompt with the rubric of the flawed render appended exactly as
+    `VisualSDPOTrainer` shows it to its teacher, and the clean reference program as the completion."""
+    references = {row["task_id"]: row["completion"] for row in load_chart_sft_dataset(0.0)}
+    picked = [row for row in dataset if row["flawed"] and _draw(row["task_id"]) < share]
+    results = render_completions(renderer, [row["completion"][0]["content"] for row in picked])
+    return [{"prompt": build_teacher_prompt(row["prompt"], result, ["rubric"], VisualSDPOConfig.max_error_chars),
+             "completion": references[row["task_id"]]}
+            for row, result in zip(picked, results, strict=True) if result.ok and result.defects]
+
+
+def _draw(task_id: str) -> float:
+    """A uniform number in [0, 1] per task, independent of the one that picks the flawed programs."""
+    return int(hashlib.sha256(f"revision:{task_id}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
 
 
 def _defect_kinds(evaluations) -> dict[str, int]:

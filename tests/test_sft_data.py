@@ -41,3 +41,27 @@ def test_sft_dataset_is_prompt_completion_with_the_requested_flawed_share():
     assert len(set(load_chart_sft_dataset(0.7, 16)["chart_type"])) >= 6  # a shuffle, not the first type's block
     with pytest.raises(ValueError, match="flawed_share"):
         load_chart_sft_dataset(1.5)
+
+
+def test_revision_examples_are_the_teachers_context_then_the_reference():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "recipes"))
+    from sft_chart import revision_examples
+
+    dataset = load_chart_sft_dataset(1.0, 12)  # every program without its fixes
+    renderer = ChartRenderer()
+    try:
+        rows = revision_examples(dataset, renderer, 1.0)
+        assert revision_examples(load_chart_sft_dataset(0.0, 12), renderer, 1.0) == []  # clean programs: none
+    finally:
+        renderer.close()
+    assert 0 < len(rows) < len(dataset)  # only the flawed programs whose render has a defect
+    references = {t["instruction"]: t["reference_code"] for t in chart_tasks()}
+    for row in rows:
+        feedback = row["prompt"][-1]["content"]
+        assert "An automatic review of the render of your previous program found" in feedback
+        instruction = next(i for i in references if i in feedback)
+        code, _ = extract_code(row["completion"][0]["content"], ("python",))
+        assert code.strip() == references[instruction].strip()
