@@ -35,9 +35,9 @@ from datasets import Dataset, concatenate_datasets
 from transformers import set_seed
 from trl import ModelConfig, SFTConfig, SFTTrainer, TrlParser, get_peft_config
 
+from trl_visual_sdpo import VisualSDPOConfig
 from trl_visual_sdpo.data import load_chart_tasks
 from trl_visual_sdpo.data.chart import load_chart_sft_dataset
-from trl_visual_sdpo import VisualSDPOConfig
 from trl_visual_sdpo.evaluation import evaluate_policy
 from trl_visual_sdpo.extract import render_completions
 from trl_visual_sdpo.feedback import build_teacher_prompt
