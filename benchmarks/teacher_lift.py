@@ -13,10 +13,10 @@ On held-out chart tasks we build (flawed program, feedback, corrected program) t
   itself samples for the task (temperature 0.7, like the trainer's rollouts), when it runs with fewer defects than the
   flawed program (triples without one are left out, so its `n` can be smaller). Siblings are ranked by (runs, fewest
   defects); the trainer also ranks by reward, which needs the reward functions.
-- `rubric_hints` channel: the rubric triples again, the rubric ending with the renderer's repair hint for
-  each kind of defect found (`VisualSDPOConfig(repair_hints=True)`, `ChartRenderer.repair_hints`). The hints name matplotlib idioms, some of
-  which are the reference's own fix statements, so on the fix lines this channel measures in part copying, as the
-  credited lines do for the plain rubric; whether hints teach layout is a training question.
+- `rubric_hints` channel: the rubric triples again, the rubric ending with the renderer's repair hint for each kind
+  of defect found (`VisualSDPOConfig(repair_hints=True)`, `ChartRenderer.repair_hints`). The hints name matplotlib
+  idioms, some of which are the reference's own fix statements, so on the fix lines this channel measures in part
+  copying, as the credited lines do for the plain rubric; whether hints teach layout is a training question.
 
 Rows of the two variant channels keep the plain rubric lift of the same triple (`plain`), so each variant is compared
 with the plain rubric on the same triples (`plain_mean` in the summary).

@@ -25,7 +25,6 @@ On a GPU the same recipe warm-starts a Hub model, e.g. `--model_name_or_path Qwe
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from trl import ModelConfig, SFTConfig, SFTTrainer, TrlParser, get_peft_config
 
 from trl_visual_sdpo import VisualSDPOConfig
 from trl_visual_sdpo.data import load_chart_tasks
-from trl_visual_sdpo.data.chart import load_chart_sft_dataset
+from trl_visual_sdpo.data.chart import load_chart_sft_dataset, task_draw
 from trl_visual_sdpo.evaluation import evaluate_policy
 from trl_visual_sdpo.extract import render_completions
 from trl_visual_sdpo.feedback import build_teacher_prompt
@@ -153,16 +152,11 @@ def revision_examples(dataset, renderer, share: float) -> list[dict]:
     rows of `dataset` whose render has a defect: the prompt with the rubric of the flawed render appended exactly as
     `VisualSDPOTrainer` shows it to its teacher, and the clean reference program as the completion."""
     references = {row["task_id"]: row["completion"] for row in load_chart_sft_dataset(0.0)}
-    picked = [row for row in dataset if row["flawed"] and _draw(row["task_id"]) < share]
+    picked = [row for row in dataset if row["flawed"] and task_draw(row["task_id"], salt="revision:") < share]
     results = render_completions(renderer, [row["completion"][0]["content"] for row in picked])
     return [{"prompt": build_teacher_prompt(row["prompt"], result, ["rubric"], VisualSDPOConfig.max_error_chars),
              "completion": references[row["task_id"]]}
             for row, result in zip(picked, results, strict=True) if result.ok and result.defects]
-
-
-def _draw(task_id: str) -> float:
-    """A uniform number in [0, 1] per task, independent of the one that picks the flawed programs."""
-    return int(hashlib.sha256(f"revision:{task_id}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
 
 
 def _defect_kinds(evaluations) -> dict[str, int]:

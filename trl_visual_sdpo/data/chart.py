@@ -192,6 +192,11 @@ def fenced(code: str) -> str:
     return f"```python\n{code.rstrip()}\n```"
 
 
+def task_draw(task_id: str, salt: str = "") -> float:
+    """A deterministic uniform number in [0, 1] per task (a hash of the id); another `salt` gives an independent one."""
+    return int(hashlib.sha256(f"{salt}{task_id}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
 def load_chart_sft_dataset(flawed_share: float = 0.7, n: int | None = None) -> Dataset:
     """The training tasks as a conversational prompt-completion dataset for TRL's `SFTTrainer`.
 
@@ -205,8 +210,7 @@ def load_chart_sft_dataset(flawed_share: float = 0.7, n: int | None = None) -> D
     train = [t for t in chart_tasks() if t["split"] == "train"]
     random.Random(0).shuffle(train)  # so that the first `n` cover every chart type, not the first types' blocks
     for task in train[:n]:
-        draw = int(hashlib.sha256(task["task_id"].encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
-        flawed = draw < flawed_share
+        flawed = task_draw(task["task_id"]) < flawed_share
         code = without_layout_fixes(task["reference_code"]) if flawed else task["reference_code"]
         rows.append({"task_id": task["task_id"], "chart_type": task["chart_type"], "flawed": flawed,
                      "prompt": _prompt(task["instruction"]),

@@ -33,6 +33,9 @@ from trl_visual_sdpo.sandbox import Sandbox, SandboxConfig
 
 EMU_PER_INCH = 914400
 SLIDE_MIN_FONT_PT = 12.0
+# The repair of both ways text outgrows its box (clipped, overflowing): SlideRenderer.repair_hints.
+TEXT_TOO_BIG_HINT = ("Make the text box larger, shorten the text or lower `font.size`; set "
+                     "`text_frame.word_wrap = True`.")
 """Smallest readable font size on a slide (projected text needs more than the 6 pt a chart's tick label may use)."""
 
 
@@ -360,10 +363,8 @@ class SlideRenderer:
         "text_overlap": "Give each shape its own area: change `left`, `top`, `width` and `height` so that the text "
                         "boxes do not overlap.",
         "data_overlap": "Move the text box off the picture, table or chart that it covers.",
-        "clipped_text": "Make the text box larger, shorten the text or lower `font.size`; set "
-                        "`text_frame.word_wrap = True`.",
-        "overflow": "Make the text box larger, shorten the text or lower `font.size`; set "
-                    "`text_frame.word_wrap = True`.",
+        "clipped_text": TEXT_TOO_BIG_HINT,
+        "overflow": TEXT_TOO_BIG_HINT,
         "out_of_canvas": "Keep shapes on the slide: `left + width` at most `prs.slide_width`, `top + height` at most "
                          "`prs.slide_height`.",
         "low_contrast": "Choose a `font.color.rgb` that contrasts with the fill or background behind the text.",
