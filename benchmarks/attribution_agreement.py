@@ -22,6 +22,7 @@ from trl_visual_sdpo.data import chart_tasks
 from trl_visual_sdpo.render.base import Element
 from trl_visual_sdpo.render.chart import ChartRenderer
 
+
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -26,10 +26,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from trl_visual_sdpo.credit import line_credit, statement_spans
 from trl_visual_sdpo.render.base import RenderResult
+
 
 RESULTS = Path(__file__).parent / "results"
 

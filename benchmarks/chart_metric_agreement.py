@@ -21,6 +21,7 @@ import json
 import math
 from pathlib import Path
 
+
 ROOT = Path(__file__).resolve().parent
 FIXTURE = ROOT.parent / "tests" / "fixtures" / "chartmimic_official.json"
 RESULTS = ROOT / "results" / "metric_agreement.json"

@@ -34,6 +34,7 @@ from typing import Iterable
 
 from trl_visual_sdpo.render.base import DATA_OVERLAP, MISALIGNED, RenderResult
 
+
 ROOT = Path(__file__).resolve().parent
 LABELS = ROOT / "defect_labels"
 RESULTS = ROOT / "results" / "defect_precision.json"

@@ -30,6 +30,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+
 FILES = ("metrics/__init__.py", "metrics/screenshot_single.py", "metrics/visual_score.py",
          "metrics/ocr_free_utils.py", "data_utils/dedup_post_gen.py")
 STUBS = {

@@ -28,6 +28,7 @@ import sys
 import time
 from pathlib import Path
 
+
 RESULTS = Path(__file__).parent / "results"
 
 

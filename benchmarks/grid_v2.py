@@ -64,6 +64,7 @@ from pathlib import Path
 
 import sample_efficiency as se
 
+
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
 ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints"]

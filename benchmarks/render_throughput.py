@@ -35,6 +35,7 @@ from trl_visual_sdpo.data import chart_tasks, slide_tasks
 from trl_visual_sdpo.render.chart import ChartRenderer
 from trl_visual_sdpo.sandbox import SandboxConfig
 
+
 RESULTS = Path(__file__).parent / "results"
 SAVE = "\nimport matplotlib.pyplot as _plt\n_plt.savefig('chart.png')\n"
 

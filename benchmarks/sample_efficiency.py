@@ -47,6 +47,7 @@ import sys
 import time
 from pathlib import Path
 
+
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "sample_efficiency"
 CHECKPOINTS = Path(__file__).resolve().parents[1] / "outputs"  # a training run's checkpoints: outputs/<grid>/<run>/
@@ -360,7 +361,7 @@ def plot_sweeps(table: dict, path: Path) -> None:
         return
     fig, axes = plt.subplots(len(budgets), len(SWEEPS), figsize=(11, 3.8 * len(budgets)), squeeze=False)
     for row, (key, arms) in zip(axes, budgets.items()):
-        for ax, (name, setting) in zip(row, SWEEPS.items()):
+        for ax, setting in zip(row, SWEEPS.values()):
             # Every Visual-SDPO arm of the budget whose other setting is at its default is a point of this sweep
             # (alpha=1 is also grpo_weight=1; sdpo_uniform is alpha=0).
             other = next(v for v in SWEEPS.values() if v != setting)
@@ -396,14 +397,14 @@ def plot(by_budget: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(by_budget) or 1, figsize=(6 * max(len(by_budget), 1), 4), squeeze=False)
-    for ax, (key, arms) in zip(axes[0], by_budget.items()):
+    for ax, arms in zip(axes[0], by_budget.values()):
         for arm, runs in sorted(arms.items()):
             if arm.partition("=")[0] in SWEEPS:  # drawn against their setting by plot_sweeps
                 continue
             curves = [r["final"].get("curve") for r in runs]
             if curves[0]:  # a training arm: held-out reward against rollouts, mean and std over seeds
                 xs = [0] + [p["rollouts"] for p in curves[0]]
-                base = [r for r in arms.get("zero_shot", [])]
+                base = list(arms.get("zero_shot", []))
                 start = statistics.fmean(r["final"]["held_out_reward"] for r in base) if base else None
                 ys = [[p["held_out"]["held_out_reward"] for p in c] for c in curves]
                 means = [statistics.fmean(col) for col in zip(*ys)]

@@ -29,6 +29,7 @@ from trl_visual_sdpo.models import load_default_policy
 from trl_visual_sdpo.render.chart import ChartRenderer
 from trl_visual_sdpo.rewards import DefectFree, Executability
 
+
 RESULTS = Path(__file__).parent / "results"
 
 

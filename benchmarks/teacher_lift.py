@@ -51,6 +51,7 @@ import sys
 import time
 from pathlib import Path
 
+
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "teacher_lift"
 SCOPES = ("all", "credited", "fix", "fix_start")

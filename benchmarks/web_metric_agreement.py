@@ -40,6 +40,7 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from chart_metric_agreement import (  # shared with the chart report
     TARGET_MAD,
@@ -47,6 +48,7 @@ from chart_metric_agreement import (  # shared with the chart report
     agreement,
     render_pairs,
 )
+
 
 ROOT = Path(__file__).resolve().parent
 FIXTURE = ROOT.parent / "tests" / "fixtures" / "design2code_official.json"
@@ -64,7 +66,7 @@ TRUNCATION = ("Design2Code's pre-processing cuts a prediction where its tag-stri
               "it cuts inside the CSS, the page loses its body and the official run scores even an unchanged copy 0 "
               "on every axis. We score the page as given, on purpose. `axes_without_truncated_predictions` gives the "
               "agreement on the pairs the official run did not cut.")
-REASONS = {axis: TRUNCATION for axis in AXES}
+REASONS = dict.fromkeys(AXES, TRUNCATION)
 REASONS["block_match"] = (TRUNCATION + " On the other pairs block-match still differs a little: their block's extent "
                           "is every pixel drawn in the element's text colour (glyphs, and borders or underlines in "
                           "currentColor: a bordered table cell is the whole cell), ours the union of its text's line "

@@ -11,6 +11,7 @@ from pathlib import Path
 from trl_visual_sdpo.domains import load_renderer
 from trl_visual_sdpo.visualize import draw_defects
 
+
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "benchmarks" / "defect_labels"
 CASES = {

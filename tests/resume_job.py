@@ -4,10 +4,11 @@ import sys
 from pathlib import Path
 
 from datasets import Dataset
+from tiny_models import tiny_text_model
 from toy_renderer import BoxRenderer, box_reward, length_reward
 
 from trl_visual_sdpo import VisualSDPOConfig, VisualSDPOTrainer
-from tiny_models import tiny_text_model
+
 
 if __name__ == "__main__":
     output_dir, max_steps, resume = sys.argv[1], int(sys.argv[2]), sys.argv[3:] == ["resume"]

@@ -5,6 +5,7 @@ import atexit
 from trl_visual_sdpo.render.slide import SlideRenderer
 from trl_visual_sdpo.sandbox import SandboxConfig
 
+
 _RENDERER: list[SlideRenderer] = []
 
 

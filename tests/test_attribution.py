@@ -3,6 +3,7 @@ import pytest
 from trl_visual_sdpo.attribution import attribute_missing_lines, parse_model_lines, static_lines
 from trl_visual_sdpo.render.base import Defect, Element, RenderResult
 
+
 PROGRAM = """import matplotlib.pyplot as plt
 year = 2024
 label = "Revenue in " + str(year)

@@ -5,6 +5,7 @@ import pytest
 from trl_visual_sdpo.defects import contrast_ratio
 from trl_visual_sdpo.render.chart import ChartRenderer
 
+
 HELPERS = """import matplotlib.pyplot as plt
 
 def add_title(ax, text):

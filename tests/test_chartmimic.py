@@ -3,6 +3,7 @@ import pytest
 from trl_visual_sdpo.metrics.chartmimic import chartmimic_scores
 from trl_visual_sdpo.render.chart import ChartRenderer
 
+
 REFERENCE = """import matplotlib.pyplot as plt
 fig, (a, b) = plt.subplots(1, 2)
 a.bar(["x", "y"], [1, 2], color="#1f77b4")

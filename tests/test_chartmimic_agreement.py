@@ -12,6 +12,7 @@ import pytest
 from trl_visual_sdpo.metrics.chartmimic import AXES, chartmimic_scores
 from trl_visual_sdpo.render.chart import ChartRenderer
 
+
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "chartmimic_official.json").read_text())
 SAMPLE = FIXTURE["pairs"][::5]  # every fifth pair: all chart types of the fixture, a test-sized share
 

@@ -45,7 +45,6 @@ def test_eval_chart_prints_the_metrics(tmp_path):
 
 def test_eval_a_model_and_its_adapter_writes_json_and_html_reports(tmp_path):
     from peft import LoraConfig, get_peft_model
-
     from tiny_models import tiny_text_model
 
     model, tokenizer = tiny_text_model()

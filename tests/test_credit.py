@@ -3,6 +3,7 @@ import pytest
 from trl_visual_sdpo.credit import iou, line_credit, statement_spans, token_char_spans, token_weights
 from trl_visual_sdpo.render.base import Defect, Element, RenderResult
 
+
 PROGRAM = """import matplotlib.pyplot as plt
 fig, ax = plt.subplots()
 ax.bar(["a", "b"], [1, 2])

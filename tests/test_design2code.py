@@ -1,10 +1,11 @@
 """Design2Code metrics: 1.0 for a page against itself, lower for each kind of known difference."""
 
 import pytest
-from transformers import CLIPImageProcessor, CLIPModel, CLIPVisionConfig, CLIPConfig, CLIPTextConfig
+from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel, CLIPTextConfig, CLIPVisionConfig
 
 from trl_visual_sdpo.metrics.design2code import _merge_gain, design2code_scores, match_blocks, text_blocks
 from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer
+
 
 BASE = """<!DOCTYPE html><html><head><style>
 body { font-family: "DejaVu Sans", sans-serif; margin: 24px; background: #fff; color: #111; }

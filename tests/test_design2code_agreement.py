@@ -13,6 +13,7 @@ import pytest
 from trl_visual_sdpo.metrics.design2code import AXES, design2code_scores
 from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer
 
+
 FIXTURE = json.loads((Path(__file__).parent / "fixtures" / "design2code_official.json").read_text())
 INLINE = [p for p in FIXTURE["pairs"] if "reference" in p and not p["official_truncated"]]
 # Every fifth pair (each kind of edit and page type), plus two that need Design2Code's block definition (a form whose

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+
 TESTS = Path(__file__).parent
 PROJECT = TESTS.parent
 JOB = f"""

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import grid_v2  # a plain import: a broken benchmark import fails the test rather than skipping it
+
 
 KEY = "testkey0"
 TASKS = 32

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import sample_efficiency as se  # a plain import: a broken benchmark import fails the test rather than skipping it
 

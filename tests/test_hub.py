@@ -12,6 +12,7 @@ from toy_renderer import BoxRenderer, box_reward
 from trl_visual_sdpo import VisualSDPOTrainer
 from trl_visual_sdpo.hub import evaluation_table, visual_sdpo_settings
 
+
 METRICS = {
     "held_out_before": {"n": 6, "exec_rate": 0.5, "defects_per_render": 3.0, "reference_similarity": 0.2},
     "held_out_after": {"n": 6, "exec_rate": 0.833, "defects_per_render": 1.0, "reference_similarity": 0.4},

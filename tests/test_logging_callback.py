@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from PIL import Image
-
 from test_trainer import _config, _trainer
+
 from trl_visual_sdpo.callbacks import TABLE_COLUMNS, TABLE_KEY, RenderTableCallback, step_rows, tracker_table
 from trl_visual_sdpo.render.base import TEXT_OVERLAP
 from trl_visual_sdpo.visualize import DEFECT_COLORS

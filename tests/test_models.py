@@ -3,14 +3,14 @@
 import json
 
 import pytest
+import tiny_models
 import torch
 from jinja2.exceptions import TemplateError
 from PIL import Image
 from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
 
-import tiny_models
-
 from trl_visual_sdpo import models
+
 
 BAR_CHART_PROMPT = [{"role": "user", "content": "Write matplotlib code for a bar chart of sales per month."}]
 

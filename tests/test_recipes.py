@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import torch
 from datasets import Dataset, IterableDataset
-
 from tiny_models import tiny_text_model
+
 from trl_visual_sdpo.recipe import RecipeArguments, recipe_tasks
+
 
 ROOT = Path(__file__).resolve().parent.parent
 

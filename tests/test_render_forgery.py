@@ -6,6 +6,7 @@ import zlib
 
 import pytest
 
+
 FORGE = '''
 import os, struct
 import msgspec

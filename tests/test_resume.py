@@ -13,6 +13,7 @@ import pytest
 
 from trl_visual_sdpo.checkpoints import last_complete_checkpoint
 
+
 JOB = Path(__file__).with_name("resume_job.py")
 STEPS = 4
 

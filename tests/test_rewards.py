@@ -11,6 +11,7 @@ from trl_visual_sdpo.rewards import (
 )
 from trl_visual_sdpo.rubric import rubric_scores
 
+
 GOOD = RenderResult(ok=True, rubric=rubric_scores(True, []))
 DEFECT = [Defect(CLIPPED_TEXT, (0, 0, 1, 1), 1.0, ["t"], "cut")]
 FLAWED = RenderResult(ok=True, defects=DEFECT, rubric=rubric_scores(True, DEFECT))

@@ -13,6 +13,7 @@ from trl_visual_sdpo import isolation
 from trl_visual_sdpo.isolation import FrameError, IsolationUnavailable
 from trl_visual_sdpo.sandbox import Sandbox, SandboxConfig, SandboxStartError, _Worker
 
+
 TESTS = str(Path(__file__).parent)
 JOBS_MOUNT = "/tmp/.test_jobs"
 

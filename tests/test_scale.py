@@ -13,6 +13,7 @@ from trl import ModelConfig
 from trl_visual_sdpo import VisualSDPOConfig
 from trl_visual_sdpo.recipe import model_init_kwargs
 
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "recipes" / "accelerate_configs"
 

@@ -8,6 +8,7 @@ from trl_visual_sdpo.metrics import domain_metric
 from trl_visual_sdpo.metrics.slides import SIMILARITY_AXES, aesthetic_scores, content_ratio, slide_scores
 from trl_visual_sdpo.render.base import RenderResult
 
+
 VARIANTS = {
     "clean": CLEAN,
     "text": CLEAN.replace("A short body paragraph that fits in its box.", "Entirely different words here."),

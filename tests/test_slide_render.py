@@ -11,6 +11,7 @@ from slide_decks import CLEAN, deck, shared_renderer
 
 from trl_visual_sdpo.render.office import OfficeConverter, OfficeError
 
+
 HELPERS = """from pptx import Presentation
 from pptx.util import Inches, Pt
 from pptx.chart.data import CategoryChartData

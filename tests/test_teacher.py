@@ -2,9 +2,9 @@
 
 import pytest
 import torch
-
 from test_trainer import CLEAN, SCRIPT, _batch, _config, _dataset, _take, _trainer, scripted_rollout
 from toy_renderer import BoxRenderer, box_reward
+
 from trl_visual_sdpo import VisualSDPOTrainer
 
 

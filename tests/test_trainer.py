@@ -3,12 +3,13 @@ import copy
 import pytest
 import torch
 from datasets import Dataset
+from toy_renderer import BoxRenderer, box_reward, length_reward
 from trl import GRPOConfig, GRPOTrainer
 from trl.trainer.utils import selective_log_softmax, split_tensor_dict
 
-from toy_renderer import BoxRenderer, box_reward, length_reward
 from trl_visual_sdpo import VisualSDPOConfig, VisualSDPOTrainer
 from trl_visual_sdpo.losses import per_token_divergence, weighted_masked_mean
+
 
 OVERLAP = 'Here you go.\n```python\nbox("title", 0, 0, 100, 20)\nbox("label", 50, 10, 150, 30)\nbox("legend", 0, 100, 40, 140)\n```'
 CLEAN = '```python\nbox("title", 0, 0, 100, 20)\nbox("legend", 0, 100, 40, 140)\n```'

@@ -14,6 +14,7 @@ from trl_visual_sdpo.render.base import (
 )
 from trl_visual_sdpo.render.web import WebRenderer
 
+
 STYLE = ('<style>body { font-family: "DejaVu Sans", sans-serif; margin: 24px; color: #111; background: #fff; }'
          "</style>\n")
 

@@ -19,6 +19,7 @@ from trl_visual_sdpo.render.base import RenderResult
 from trl_visual_sdpo.render.browser import _wrapper_script, find_chromium
 from trl_visual_sdpo.render.web import WebRenderConfig, WebRenderer, annotate_source
 
+
 TIMEOUT_S = 6.0
 
 KNOWN = """<!DOCTYPE html>

@@ -30,6 +30,7 @@ from transformers.models.clip.image_processing_pil_clip import CLIPImageProcesso
 
 from trl_visual_sdpo.models import _SMOLLM2_CONTEXT, _finish_smollm2_tokenizer, default_policy_path
 
+
 _IMAGE_TOKEN = "<image>"
 # Tiny LLaVA geometry: a 32 px image in 8 px patches gives 16 patch features (+1 CLS, dropped by
 # the "default" feature strategy), so each image becomes 16 <image> tokens.

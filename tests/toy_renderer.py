@@ -10,6 +10,7 @@ import time
 
 from trl_visual_sdpo.render.base import TEXT_OVERLAP, Defect, Element, RenderResult
 
+
 _BOX = re.compile(r'box\("(\w+)",\s*(\d+),\s*(\d+),\s*(\d+),\s*(\d+)\)')
 _FAIL = re.compile(r'fail\("([^"]*)"\)')
 _INFRA = re.compile(r'infra\("([^"]*)"\)')

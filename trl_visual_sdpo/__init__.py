@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+
 __version__ = "0.1.0"
 
 # Sandbox workers and the render CLI import submodules of this package; resolving the public names lazily keeps

@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from trl_visual_sdpo.results import Element, RenderResult
 
+
 ATTRIBUTION_STATIC = "static"
 ATTRIBUTION_MODEL = "model"
 

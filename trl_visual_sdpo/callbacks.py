@@ -26,9 +26,9 @@ import numpy as np
 from transformers import TrainerCallback
 from transformers.integrations import TensorBoardCallback
 
+from trl_visual_sdpo.step_renders import StepRenders
 from trl_visual_sdpo.visualize import RenderRow, render_row, rows_html
 
-from trl_visual_sdpo.step_renders import StepRenders
 
 if TYPE_CHECKING:  # the trainer imports this module
     from trl_visual_sdpo.trainer import VisualSDPOTrainer

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from transformers.trainer import TRAINER_STATE_NAME
 
+
 logger = logging.getLogger(__name__)
 
 _CHECKPOINT = re.compile(r"^checkpoint-(\d+)$")
@@ -25,7 +26,7 @@ def last_complete_checkpoint(output_dir: str | Path) -> str | None:
         return None
     steps = sorted(((int(m.group(1)), p) for p in folder.iterdir() if p.is_dir() and (m := _CHECKPOINT.match(p.name))),
                    reverse=True)
-    for step, path in steps:
+    for _, path in steps:
         if (path / TRAINER_STATE_NAME).is_file():
             return str(path)
         logger.warning(f"{path} is incomplete (no {TRAINER_STATE_NAME}: the run was stopped while saving it); "

@@ -22,6 +22,7 @@ from pathlib import Path
 from trl_visual_sdpo import __version__
 from trl_visual_sdpo.domains import DOMAINS, available_domains, load_renderer
 
+
 TRAIN_EPILOG = """Every other flag goes to the recipe, which parses TRL's way: all of GRPOConfig and VisualSDPOConfig
 (e.g. --max_steps, --learning_rate, --num_generations, --credit_alpha, --report_to), TRL's ModelConfig
 (--model_name_or_path, --dtype, --attn_implementation, --use_peft, --load_in_4bit, ...) and the recipe's own

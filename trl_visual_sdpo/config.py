@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from trl import GRPOConfig
 
+
 DIVERGENCES = ("reverse_kl", "forward_kl", "jsd")
 FEEDBACK_CHANNELS = ("image", "rubric")
 FLAWLESS_POLICIES = ("distil", "skip")

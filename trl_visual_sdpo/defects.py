@@ -65,6 +65,7 @@ from trl_visual_sdpo.results import (
     Element,
 )
 
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -224,28 +225,32 @@ def _polygon_area(points: Sequence[tuple[float, float]]) -> float:
     return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(points, [*points[1:], points[0]]))) / 2
 
 
+def _inside(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float], sign: int) -> bool:
+    """Whether point `p` is on the inner side of the clip edge a->b (`sign`: the clip polygon's orientation)."""
+    return sign * ((b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])) >= 0
+
+
+def _crossing(p: tuple[float, float], q: tuple[float, float], a: tuple[float, float],
+              b: tuple[float, float]) -> tuple[float, float]:
+    """Where segment p->q meets the line of edge a->b: p + s (q - p), s = ((a - p) x e) / ((q - p) x e)."""
+    rx, ry, ex, ey = q[0] - p[0], q[1] - p[1], b[0] - a[0], b[1] - a[1]
+    denom = rx * ey - ry * ex
+    s = ((a[0] - p[0]) * ey - (a[1] - p[1]) * ex) / denom if denom else 0.0
+    return (p[0] + s * rx, p[1] + s * ry)
+
+
 def _clip(subject: list[tuple[float, float]], clip: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
     """Sutherland-Hodgman: the part of polygon `subject` inside convex polygon `clip` (same orientation)."""
     sign = 1 if sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(clip, [*clip[1:], clip[0]])) > 0 else -1
-    for (ax, ay), (bx, by) in zip(clip, [*clip[1:], clip[0]]):
-        def inside(p):
-            return sign * ((bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax)) >= 0
-
-        def cross(p, q):
-            # Where segment p->q meets the clip edge's line: p + s (q - p), s = ((a - p) x e) / ((q - p) x e).
-            rx, ry, ex, ey = q[0] - p[0], q[1] - p[1], bx - ax, by - ay
-            denom = rx * ey - ry * ex
-            s = ((ax - p[0]) * ey - (ay - p[1]) * ex) / denom if denom else 0.0
-            return (p[0] + s * rx, p[1] + s * ry)
-
+    for a, b in zip(clip, [*clip[1:], clip[0]]):
         points, subject = subject, []
         for p, q in zip(points, [*points[1:], points[0]] if points else []):
-            if inside(q):
-                if not inside(p):
-                    subject.append(cross(p, q))
+            if _inside(q, a, b, sign):
+                if not _inside(p, a, b, sign):
+                    subject.append(_crossing(p, q, a, b))
                 subject.append(q)
-            elif inside(p):
-                subject.append(cross(p, q))
+            elif _inside(p, a, b, sign):
+                subject.append(_crossing(p, q, a, b))
     return subject
 
 

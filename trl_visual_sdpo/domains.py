@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Callable
 
+
 if TYPE_CHECKING:
     from trl_visual_sdpo.render.base import Renderer, RenderResult
 

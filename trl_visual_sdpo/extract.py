@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Sequence
 
+
 if TYPE_CHECKING:
     from trl_visual_sdpo.render.base import Renderer, RenderResult
 

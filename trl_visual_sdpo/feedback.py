@@ -19,6 +19,7 @@ from typing import Any
 
 from trl_visual_sdpo.results import Defect, RenderResult
 
+
 CRASH_TEMPLATE = (
     "Your previous program for this request failed and drew nothing. The error was:\n"
     "{error}\n"

@@ -17,6 +17,7 @@ from typing import Any
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 from trl import GRPOConfig, GRPOTrainer
 
+
 MODEL_CARD_TEMPLATE = Path(__file__).resolve().parent / "templates" / "model_card.md"
 """The template shipped in the package; pass `template_path=` to use another."""
 

@@ -29,6 +29,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+
 logger = logging.getLogger(__name__)
 
 ISOLATION_CHOICES = ("auto", "bwrap", "none")

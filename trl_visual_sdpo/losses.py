@@ -11,6 +11,7 @@ import torch
 from torch.utils.checkpoint import checkpoint
 from trl.experimental.sdpo.loss_utils import add_tail_bucket, compute_divergence
 
+
 # TRL's `compute_divergence(student, teacher, alpha)` is KL(teacher || student) at alpha=0, KL(student || teacher)
 # at alpha=1 and the generalised JSD in between.
 _DIVERGENCE_ALPHA = {"forward_kl": 0.0, "reverse_kl": 1.0}

@@ -33,6 +33,7 @@ from transformers import (
     ProcessorMixin,
 )
 
+
 DEFAULT_MODEL_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 """Hub id of the default policy, for users with network access."""
 

@@ -9,11 +9,13 @@ from typing import Sequence
 
 import matplotlib
 
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from trl_visual_sdpo.results import RenderResult  # noqa: E402
+
 
 CURVES = (("reward", "reward"), ("render/defects_per_render", "defects per render"), ("render/exec_rate", "exec rate"))
 

@@ -35,6 +35,7 @@ from trl_visual_sdpo.rewards import ReferenceSimilarity, render_rewards
 from trl_visual_sdpo.sandbox import SandboxConfig
 from trl_visual_sdpo.trainer import VisualSDPOTrainer
 
+
 logger = logging.getLogger(__name__)
 
 

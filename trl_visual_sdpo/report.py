@@ -11,6 +11,7 @@ from typing import Sequence
 from trl_visual_sdpo.evaluation import TaskEvaluation
 from trl_visual_sdpo.results import RenderResult
 
+
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; background: #fff; }
 table.summary td, table.summary th { padding: 0.25rem 0.75rem; border-bottom: 1px solid #ddd; text-align: left; }

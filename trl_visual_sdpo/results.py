@@ -11,6 +11,7 @@ import base64
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
+
 BBox = tuple[float, float, float, float]
 """A box ``(x0, y0, x1, y1)`` in image pixels, origin at the top-left corner, y downwards."""
 

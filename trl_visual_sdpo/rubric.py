@@ -16,9 +16,9 @@ from trl_visual_sdpo.results import BLANK, DEFECT_KINDS, Defect
 
 def rubric_scores(ok: bool, defects: Sequence[Defect]) -> dict[str, float]:
     if not ok:
-        return {"executable": 0.0, **{kind: 0.0 for kind in DEFECT_KINDS}, "overall": 0.0}
+        return {"executable": 0.0, **dict.fromkeys(DEFECT_KINDS, 0.0), "overall": 0.0}
     if any(d.kind == BLANK for d in defects):
-        return {"executable": 1.0, **{kind: 0.0 for kind in DEFECT_KINDS}, "overall": 0.0}
+        return {"executable": 1.0, **dict.fromkeys(DEFECT_KINDS, 0.0), "overall": 0.0}
     scores = {"executable": 1.0}
     for kind in DEFECT_KINDS:
         scores[kind] = math.exp(-sum(d.severity for d in defects if d.kind == kind))

@@ -62,6 +62,7 @@ from trl_visual_sdpo.isolation import (
     write_frame,
 )
 
+
 logger = logging.getLogger(__name__)
 
 PROGRAM_FILENAME = "<program>"

@@ -21,6 +21,7 @@ from trl.experimental.sdpo.teacher_sync import PEFTAdapterEMACallback, SyncTeach
 from trl.models import prepare_deepspeed, prepare_fsdp
 from trl.trainer.utils import create_model_from_path, get_config_model_id, use_adapter
 
+
 TEACHER_ADAPTER = "teacher"
 
 

@@ -52,6 +52,7 @@ from trl_visual_sdpo.rewards import with_renderer
 from trl_visual_sdpo.step_renders import StepRenders
 from trl_visual_sdpo.teacher import setup_teacher
 
+
 ATTRIBUTION_LAYERS = (ATTRIBUTION_RUNTIME, ATTRIBUTION_STATIC, ATTRIBUTION_MODEL)
 
 # Forward arguments of vision-language models that TRL keeps in its batch (the student's own images).

@@ -33,6 +33,7 @@ from trl_visual_sdpo.results import (
     RenderResult,
 )
 
+
 # One colour per defect kind, so the same problem looks the same in every render; other kinds get magenta.
 DEFECT_COLORS: dict[str, tuple[int, int, int]] = {
     TEXT_OVERLAP: (220, 38, 38),

@@ -13,6 +13,7 @@ from typing import Any
 
 from datasets import Dataset, IterableDataset
 
+
 _EXPORTS = {
     "CHART_TYPES": "chart", "chart_tasks": "chart", "load_chart_tasks": "chart", "load_chartmimic": "chart",
     "PAGE_TYPES": "web", "web_tasks": "web", "load_web_tasks": "web", "load_design2code": "web",

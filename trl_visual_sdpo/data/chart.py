@@ -15,6 +15,7 @@ from datasets import Dataset
 
 from trl_visual_sdpo.data.common import as_images, conversational_prompt, load_rows, map_columns
 
+
 SYSTEM_PROMPT = (
     "You write Python programs that draw charts with matplotlib. Answer with one ```python code block that uses "
     "only matplotlib and numpy, draws the chart into a figure, and does not call plt.show() or savefig."

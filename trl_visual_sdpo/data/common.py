@@ -8,6 +8,7 @@ from pathlib import Path
 from datasets import Dataset, IterableDataset, load_dataset
 from datasets import Image as ImageFeature
 
+
 _BUILDERS = {".jsonl": "json", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
 
 

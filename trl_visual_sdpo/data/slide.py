@@ -14,6 +14,7 @@ from datasets import Dataset
 
 from trl_visual_sdpo.data.common import conversational_prompt, load_rows, map_columns
 
+
 SYSTEM_PROMPT = (
     "You write Python programs that build slide decks with python-pptx. Answer with one ```python code block. The "
     "program creates the deck with `prs = Presentation()` (slides are 10 x 7.5 inches), adds its slides, and saves "

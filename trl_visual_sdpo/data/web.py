@@ -13,6 +13,7 @@ from datasets import Dataset
 
 from trl_visual_sdpo.data.common import as_images, conversational_prompt, load_rows, map_columns
 
+
 SYSTEM_PROMPT = (
     "You write web pages. Answer with one ```html code block holding a complete, self-contained HTML document "
     "with its CSS in a <style> element: no external files, fonts, images or scripts."

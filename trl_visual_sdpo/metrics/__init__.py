@@ -11,6 +11,7 @@ from typing import Callable
 from trl_visual_sdpo.render.base import Renderer
 from trl_visual_sdpo.results import RenderResult
 
+
 def domain_metric(domain: str) -> tuple[Callable[[RenderResult, RenderResult], dict], str]:
     """The benchmark metric of `domain` and its headline key (from its `trl_visual_sdpo.domains.Domain`)."""
     from trl_visual_sdpo.domains import get_domain

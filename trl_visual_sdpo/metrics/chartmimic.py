@@ -24,6 +24,7 @@ import numpy as np
 from trl_visual_sdpo.metrics.colors import ciede2000_similarity
 from trl_visual_sdpo.results import RenderResult
 
+
 AXES = ("text", "layout", "type", "color")
 MAX_COLORS = 10
 """Beyond this many colours, near-duplicates (similarity > `DUPLICATE_SIMILARITY`) are dropped, as ChartMimic does."""
@@ -132,7 +133,7 @@ def chartmimic_color_f1(predicted: list[str], reference: list[str]) -> float:
 def chartmimic_scores(predicted: RenderResult, reference: RenderResult) -> dict[str, float]:
     """Text, layout, type and colour F1 of a predicted chart against the reference, and their mean."""
     if not predicted.ok:
-        return {**{axis: 0.0 for axis in AXES}, "low_level": 0.0}
+        return {**dict.fromkeys(AXES, 0.0), "low_level": 0.0}
     if not reference.ok:
         raise ValueError(f"The reference program does not render: {reference.error}")
     pred, ref = chart_trace(predicted), chart_trace(reference)

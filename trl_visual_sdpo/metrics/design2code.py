@@ -45,6 +45,7 @@ import numpy as np
 from trl_visual_sdpo.metrics.colors import ciede2000_similarity
 from trl_visual_sdpo.results import RenderResult
 
+
 MATCH_THRESHOLD = 0.5
 MERGE_GAIN = 0.05
 """A merge of two neighbouring blocks is a candidate when its gain (`_merge_gain`) is more than this."""
@@ -256,10 +257,10 @@ def clip_similarity(predicted: RenderResult, reference: RenderResult, model_path
 
 def _block_scores(predicted: list[Block], reference: list[Block]) -> dict[str, float]:
     if not predicted and not reference:  # two pages without text: nothing differs
-        return {axis: 1.0 for axis in AXES}
+        return dict.fromkeys(AXES, 1.0)
     predicted, reference, pairs = match_blocks(predicted, reference)
     if not pairs:
-        return {axis: 0.0 for axis in AXES}
+        return dict.fromkeys(AXES, 0.0)
     total = sum(_area(b["box"]) for b in predicted + reference)
     matched = sum(_area(predicted[i]["box"]) + _area(reference[j]["box"]) for i, j, _ in pairs)
     colors = [ciede2000_similarity([_hex(predicted[i]["color"])], [_hex(reference[j]["color"])])[0, 0]
@@ -285,7 +286,7 @@ def design2code_scores(
     if not reference.ok:
         raise ValueError(f"The reference page does not render ({reference.error}); fix or drop that task.")
     if not predicted.ok:
-        return {**{axis: 0.0 for axis in AXES}, "clip": 0.0 if clip_model else None, "overall": 0.0}
+        return {**dict.fromkeys(AXES, 0.0), "clip": 0.0 if clip_model else None, "overall": 0.0}
     scores: dict[str, Any] = _block_scores(text_blocks(predicted), text_blocks(reference))
     if clip_model:
         scores["clip"] = clip_similarity(predicted, reference, clip_model)

@@ -46,6 +46,7 @@ import numpy as np
 from trl_visual_sdpo.metrics.chartmimic import _f1, _multiset_f1, color_f1
 from trl_visual_sdpo.results import Element, RenderResult
 
+
 AESTHETIC_AXES = ("aspect_ratio", "whitespace", "collisions", "balance")
 SIMILARITY_AXES = ("text", "position", "color", "shapes")
 X_TOLERANCE, Y_TOLERANCE = 0.0075, 0.145
@@ -137,7 +138,7 @@ def _gray(result: RenderResult) -> np.ndarray:
 def aesthetic_scores(result: RenderResult) -> dict[str, float]:
     """AeSlides' aesthetic axes of one rendered deck, averaged over its slides (all 0 for a failed render)."""
     if not result.ok:
-        return {**{axis: 0.0 for axis in AESTHETIC_AXES}, "aesthetic": 0.0, "content_ratio": 0.0,
+        return {**dict.fromkeys(AESTHETIC_AXES, 0.0), "aesthetic": 0.0, "content_ratio": 0.0,
                 "collisions_per_slide": 0.0, "imbalance": 0.0, "imbalanced_rate": 0.0, "defects_per_slide": 0.0}
     gray = _gray(result)
     per_slide = []
@@ -242,5 +243,5 @@ def slide_scores(predicted: RenderResult, reference: RenderResult | None = None)
     if not reference.ok:
         raise ValueError(f"The reference program does not render: {reference.error}")
     if not predicted.ok:
-        return {**scores, **{axis: 0.0 for axis in SIMILARITY_AXES}, "slide_count": 0.0, "similarity": 0.0}
+        return {**scores, **dict.fromkeys(SIMILARITY_AXES, 0.0), "slide_count": 0.0, "similarity": 0.0}
     return {**scores, **similarity_scores(predicted, reference)}

@@ -15,6 +15,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+
 RECIPES = ("chart", "web", "slide")
 ACCELERATE_CONFIGS = ("ddp", "zero2", "zero3", "fsdp")
 

@@ -6,4 +6,5 @@ from __future__ import annotations
 
 from trl_visual_sdpo.render.base import Renderer, RenderResult
 
+
 __all__ = ["Renderer", "RenderResult"]

@@ -9,23 +9,23 @@ from __future__ import annotations
 from typing import Protocol, Sequence, runtime_checkable
 
 from trl_visual_sdpo.results import (  # noqa: F401 (re-exported for renderer authors)
-    BBox,
-    DefectKind,
-    TEXT_OVERLAP,
-    DATA_OVERLAP,
+    ATTRIBUTION_RUNTIME,
+    BLANK,
     CLIPPED_TEXT,
-    OUT_OF_CANVAS,
+    DATA_OVERLAP,
+    DEFECT_KINDS,
     LOW_CONTRAST,
+    MAX_IMAGE_PIXELS,
     MISALIGNED,
+    OUT_OF_CANVAS,
     OVERFLOW,
     SMALL_TEXT,
-    BLANK,
-    DEFECT_KINDS,
-    ATTRIBUTION_RUNTIME,
-    Element,
+    TEXT_OVERLAP,
+    BBox,
     Defect,
+    DefectKind,
+    Element,
     RenderResult,
-    MAX_IMAGE_PIXELS,
     check_png,
 )
 

@@ -18,6 +18,7 @@ from typing import Any, Coroutine
 
 from trl_visual_sdpo.isolation import bwrap_command, hidden_directories, resolve_isolation
 
+
 CHROMIUM_ENV = "TVS_CHROMIUM"
 
 

@@ -17,9 +17,11 @@ import os
 import threading
 
 import numpy as np
+
 from trl_visual_sdpo.render import chart_trace
 from trl_visual_sdpo.results import Element
 from trl_visual_sdpo.sandbox import PROGRAM_FILENAME, format_program_exception
+
 
 MAX_POINTS_PER_LINE = 200
 

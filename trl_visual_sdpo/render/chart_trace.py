@@ -15,6 +15,7 @@ import threading
 
 from trl_visual_sdpo.sandbox import program_lines
 
+
 class _Propagation(threading.local):
     active = False  # inside a stale setter: parents marked stale by propagation are not credited
     calls = 0  # depth of traced plotting calls (chart types)

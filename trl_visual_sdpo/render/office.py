@@ -42,6 +42,7 @@ from trl_visual_sdpo.isolation import (
     write_frame,
 )
 
+
 _OK, _FAILED = b"0", b"1"
 _CRASHED = b"LibreOffice crashed while converting the deck."
 _PIPE_NAME = "tvs_office"
@@ -68,7 +69,7 @@ def _reply(stream, status: bytes, payload: bytes) -> None:
 
 
 def _properties(**values):
-    from com.sun.star.beans import PropertyValue  # noqa: the UNO bindings exist only in the bridge's Python
+    from com.sun.star.beans import PropertyValue  # the UNO bindings exist only in the bridge's Python
 
     items = []
     for name, value in values.items():

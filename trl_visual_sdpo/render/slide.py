@@ -31,6 +31,7 @@ from trl_visual_sdpo.results import Element, RenderResult, check_png
 from trl_visual_sdpo.rubric import rubric_scores
 from trl_visual_sdpo.sandbox import Sandbox, SandboxConfig
 
+
 EMU_PER_INCH = 914400
 SLIDE_MIN_FONT_PT = 12.0
 # The repair of both ways text outgrows its box (clipped, overflowing): SlideRenderer.repair_hints.

@@ -23,6 +23,7 @@ import os
 
 from trl_visual_sdpo.sandbox import PROGRAM_FILENAME, format_program_exception, program_lines
 
+
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _SHAPE_TAGS = {f"{_P}sp", f"{_P}pic", f"{_P}graphicFrame", f"{_P}grpSp", f"{_P}cxnSp"}

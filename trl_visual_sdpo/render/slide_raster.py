@@ -10,6 +10,7 @@ from collections import Counter
 
 from trl_visual_sdpo.defects import dominant_color, pixels_around
 
+
 SLIDE_GAP_PX = 16
 """Grey band between stacked slides in the result image."""
 GAP_COLOR = (150, 150, 150)

@@ -39,6 +39,7 @@ from trl_visual_sdpo.render.browser import Browser
 from trl_visual_sdpo.results import Element, RenderResult
 from trl_visual_sdpo.rubric import rubric_scores
 
+
 PAGE_URL = "http://page.invalid/"
 """The fake origin a page is served from (`.invalid` never resolves)."""
 LINE_ATTRIBUTE = "data-tvs-line"
