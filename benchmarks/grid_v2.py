@@ -365,23 +365,13 @@ def plot(table: dict, path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arms", nargs="+", default=DEFAULT_ARMS, choices=ARMS)
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--model", default="outputs/sft-chart", help="The warm start (recipes/sft_chart.py).")
-    parser.add_argument("--steps", type=int, default=72)
-    parser.add_argument("--eval_every", type=int, default=24)
-    parser.add_argument("--batch_size", type=int, default=8, help="Rollouts per step.")
-    parser.add_argument("--num_generations", type=int, default=4, help="Rollouts per prompt (GRPO group size).")
-    parser.add_argument("--max_completion_length", type=int, default=448)
+    parser = se.budget_parser(__doc__.splitlines()[0], arms=DEFAULT_ARMS, choices=ARMS, model="outputs/sft-chart",
+                              steps=72, eval_every=24, max_completion_length=448, eval_tasks=32,
+                              eval_max_new_tokens=448, revise_rounds=1)
     parser.add_argument("--temperature", type=float, default=0.7, help="Sampling temperature of the rollouts.")
-    parser.add_argument("--learning_rate", type=float, default=5e-4)
-    parser.add_argument("--eval_tasks", type=int, default=32)
     parser.add_argument("--samples_per_task", type=int, default=4)
     parser.add_argument("--eval_temperature", type=float, default=0.7)
-    parser.add_argument("--eval_max_new_tokens", type=int, default=448)
     parser.add_argument("--eval_batch_size", type=int, default=32, help="Held-out completions per generate call.")
-    parser.add_argument("--revise_rounds", type=int, default=1)
     parser.add_argument("--trainer_overrides", type=json.loads, default=FASTEST_GENERATION,
                         help="JSON of extra GRPOConfig fields for every training arm. Default: transformers' "
                         "continuous batching with a bounded paged cache, the fastest path measured on CPU by "
@@ -391,7 +381,6 @@ def main() -> None:
                         "shared with other jobs 1 thread is several times faster than 2 (generation_speed.py).")
     parser.add_argument("--smoke", action="store_true",
                         help="A tiny grid (2 steps, 2 tasks x 2 samples, 64 tokens, seed 0) into grid_v2_smoke/.")
-    parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
     parser.add_argument("--renders", type=int, metavar="SEED",
                         help="Only draw the held-out renders of every arm at this seed (grid_v2_renders_seed<k>.png).")
     parser.add_argument("--renders_budget", default="*", metavar="KEY",

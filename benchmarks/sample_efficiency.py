@@ -428,22 +428,33 @@ def plot(by_budget: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arms", nargs="+", default=["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit",
-                                                      "critique_revise"])
+def budget_parser(description: str, *, arms: list[str], choices: list[str] | None = None, model: str | None, steps: int, eval_every: int,
+                  max_completion_length: int, eval_tasks: int, eval_max_new_tokens: int,
+                  revise_rounds: int) -> argparse.ArgumentParser:
+    """The arguments of a grid of training runs that this benchmark and grid_v2.py share, with each one's defaults."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--arms", nargs="+", default=arms, choices=choices)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--model", default=None, help="Hub id or path; default: the embedded SmolLM2-135M-Instruct.")
-    parser.add_argument("--steps", type=int, default=6)
-    parser.add_argument("--eval_every", type=int, default=3)
+    parser.add_argument("--model", default=model,
+                        help="Hub id or path of the starting model; None: the embedded SmolLM2-135M-Instruct.")
+    parser.add_argument("--steps", type=int, default=steps)
+    parser.add_argument("--eval_every", type=int, default=eval_every)
     parser.add_argument("--batch_size", type=int, default=8, help="Rollouts per step.")
     parser.add_argument("--num_generations", type=int, default=4, help="Rollouts per prompt (GRPO group size).")
-    parser.add_argument("--max_completion_length", type=int, default=128)
+    parser.add_argument("--max_completion_length", type=int, default=max_completion_length)
     parser.add_argument("--learning_rate", type=float, default=5e-4)
-    parser.add_argument("--eval_tasks", type=int, default=8)
-    parser.add_argument("--eval_max_new_tokens", type=int, default=160)
-    parser.add_argument("--revise_rounds", type=int, default=2)
+    parser.add_argument("--eval_tasks", type=int, default=eval_tasks)
+    parser.add_argument("--eval_max_new_tokens", type=int, default=eval_max_new_tokens)
+    parser.add_argument("--revise_rounds", type=int, default=revise_rounds)
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
+    return parser
+
+
+def main() -> None:
+    parser = budget_parser(__doc__.splitlines()[0], arms=["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit",
+                                                          "critique_revise"],
+                           model=None, steps=6, eval_every=3, max_completion_length=128, eval_tasks=8,
+                           eval_max_new_tokens=160, revise_rounds=2)
     args = parser.parse_args()
     if args.report:
         print(json.dumps(report(), indent=2))
