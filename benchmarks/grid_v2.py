@@ -187,6 +187,55 @@ def _defect_headroom(runs: list[dict]) -> dict:
     return {"loss_per_flawed_render": loss, "max_reward_gain": gain}
 
 
+def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, list]]:
+    """Per budget key and arm, the held-out curve of each unfinished training run so far, read from its last complete
+    checkpoint (`outputs/<grid>/<run>/`, which is not committed): a run spans sittings, and its interim points belong
+    in the committed report, not only on the machine that trains it. Each point also has the paired change from the
+    warm start (this seed's zero_shot run) and from GRPO at the same step (this seed's finished or unfinished run)."""
+    from trl_visual_sdpo.checkpoints import last_complete_checkpoint
+
+    curves: dict[tuple[str, str, int], list[dict]] = {}  # (key, arm, seed) -> [{step, rollouts, held_out}]
+    runs: dict[str, dict[str, list]] = {}
+    for folder in sorted((se.CHECKPOINTS / RUNS.name).glob("*-seed*-*")):
+        arm, seed, key = _run_name(folder.name)
+        checkpoint = last_complete_checkpoint(folder)
+        if (RUNS / f"{folder.name}.json").exists() or checkpoint is None:
+            continue
+        history = json.loads((Path(checkpoint) / "trainer_state.json").read_text())["log_history"]
+        curves[key, arm, seed] = [h for h in history if "held_out" in h]
+        runs.setdefault(key, {}).setdefault(arm, []).append(
+            {"seed": seed, "checkpoint": Path(checkpoint).name, "train_steps": se.training_steps(history)})
+    for key, arms in finished.items():
+        for arm, records in arms.items():
+            for record in records:  # an untrained arm's one point is its final score, at step 0
+                final = record["final"]
+                curves[key, arm, record["seed"]] = final.get("curve") or [{"step": 0, "rollouts": 0, "held_out": final}]
+    for key, arms in runs.items():
+        for arm, entries in arms.items():
+            for entry in entries:
+                entry["curve"] = []
+                for point in curves[key, arm, entry["seed"]]:
+                    held_out = point["held_out"]
+                    row = {"step": point["step"], "rollouts": point["rollouts"],
+                           **{m: held_out[m] for m in ("held_out_reward", "flawless_rate", "exec_rate")}}
+                    baselines = {"zero_shot": next(iter(curves.get((key, "zero_shot", entry["seed"]), [])), None),
+                                 "grpo": next((p for p in curves.get((key, "grpo", entry["seed"]), [])
+                                               if p["step"] == point["step"]), None)}
+                    for name, base in baselines.items():
+                        if base is not None and name != arm:
+                            row[f"vs_{name}"] = _paired([held_out["task_rewards"]], [base["held_out"]["task_rewards"]])
+                            row[f"vs_{name}_flawless"] = _paired([held_out["task_flawless"]],
+                                                                 [base["held_out"]["task_flawless"]])
+                    entry["curve"].append(row)
+    return runs
+
+
+def _run_name(stem: str) -> tuple[str, int, str]:
+    """`<arm>-seed<k>-<budget key>` -> (arm, k, key)."""
+    arm, seed, key = stem.rsplit("-", 2)
+    return arm, int(seed.removeprefix("seed")), key
+
+
 def report() -> dict:
     records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))]
     by_budget: dict[str, dict[str, list]] = {}
@@ -244,6 +293,9 @@ def report() -> dict:
                     # the detector behind the rewards is the code's: runs made at different commits are listed here
                     "code_commits": sorted({r["budget"].get("code_commit") or "unrecorded" for r in runs}),
                     "warm_starts": sorted({r["budget"].get("warm_start_sha256") or "unrecorded" for r in runs})}
+    for key, arms in in_progress(by_budget).items():
+        if key in out:  # a budget's zero_shot runs come first (seed-major), so a training run has a finished sibling
+            out[key]["in_progress"] = arms
     (RESULTS / f"{RUNS.name}.json").write_text(json.dumps(out, indent=2))  # grid_v2.json (grid_v2_smoke.json)
     plot(out, RESULTS / f"{RUNS.name}.png")
     return out
@@ -273,6 +325,14 @@ def summary_table(grid: dict) -> str:
             lines.append(f"| {arm} | {','.join(map(str, row['seeds']))} | {interval(row['final'], signed=False)} | "
                          f"{row['exec_rate']:.2f} | {flawless} | {interval(row.get('vs_zero_shot'))} | "
                          f"{interval(row.get('vs_grpo'))} | {interval(row.get('vs_grpo_flawless'))} |")
+        for arm, runs in sorted(entry.get("in_progress", {}).items(), key=lambda item: ARMS.index(item[0])):
+            for run in runs:
+                for point in run["curve"]:
+                    lines.append(f"- in progress: {arm} seed {run['seed']} at step {point['step']}: held-out reward "
+                                 f"{point['held_out_reward']:.3f}, flawless {point['flawless_rate']:.2f}; vs warm "
+                                 f"start {interval(point.get('vs_zero_shot'))}, flawless "
+                                 f"{interval(point.get('vs_zero_shot_flawless'))}; vs GRPO at this step "
+                                 f"{interval(point.get('vs_grpo'))}, flawless {interval(point.get('vs_grpo_flawless'))}")
         tables.append("\n".join(lines))
     return "\n\n".join(tables)
 

@@ -24,16 +24,19 @@ def _task_rewards(level: float, seed: int) -> list[float]:
     return [min(1.0, max(0.0, level + d + rng.gauss(0, 0.02))) for d in difficulty]
 
 
+def _held_out(rewards: list[float], step: int) -> dict:
+    """A held-out evaluation at `step` of a 2-step run whose final per-task rewards are `rewards`."""
+    return {"held_out_reward": sum(rewards) / TASKS - 0.01 * (2 - step), "flawless_rate": 0.5, "exec_rate": 0.9,
+            "task_rewards": rewards, "task_flawless": [max(0.0, r - 0.3) for r in rewards]}
+
+
 def _run(arm: str, seed: int, level: float) -> dict:
     rewards = _task_rewards(level, seed)
     final = {"task_rewards": rewards, "held_out_reward": sum(rewards) / TASKS, "exec_rate": 0.9, "defect_rate": 0.3,
              "flawless_rate": 0.6, "rubric_overall": 0.885,
              "rollouts": 0 if arm in ("zero_shot", "critique_revise") else 16}
     if final["rollouts"]:
-        final["curve"] = [{"step": step, "rollouts": 8 * step,
-                           "held_out": {"held_out_reward": final["held_out_reward"] - 0.01 * (2 - step),
-                                        "flawless_rate": 0.5}}
-                          for step in (1, 2)]
+        final["curve"] = [{"step": step, "rollouts": 8 * step, "held_out": _held_out(rewards, step)} for step in (1, 2)]
         final["train_steps"] = [{"step": step, "reward": 2.0 + step, "exec_rate": 0.8} for step in (1, 2)]
     if arm == "critique_revise":  # as runs made before per-task flawless shares were recorded
         final.update(extra_generated_tokens=100, extra_renders=3)
@@ -50,6 +53,7 @@ def runs_dir(tmp_path, monkeypatch):
     runs.mkdir()
     monkeypatch.setattr(grid_v2, "RESULTS", tmp_path)
     monkeypatch.setattr(grid_v2, "RUNS", runs)
+    monkeypatch.setattr(grid_v2.se, "CHECKPOINTS", tmp_path / "checkpoints")
     levels = {"zero_shot": 0.6, "grpo": 0.6, "sdpo_credit": 0.7, "critique_revise": 0.6}
     for arm, level in levels.items():
         for seed in range(3):
@@ -86,6 +90,31 @@ def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
     assert headroom["loss_per_flawed_render"] == pytest.approx([0.05] * 3)
     assert headroom["max_reward_gain"] == pytest.approx([0.005] * 3)
     assert (runs_dir.parent / "grid_v2.json").is_file() and (runs_dir.parent / "grid_v2.png").is_file()
+
+
+def test_unfinished_runs_report_their_curve_so_far(runs_dir, tmp_path):
+    folder = tmp_path / "checkpoints" / "grid_v2" / f"sdpo_uniform-seed0-{KEY}"
+    rewards = _task_rewards(0.7, 0)  # 0.1 above the warm start and GRPO, on the same tasks
+    history = []
+    for step in (1, 2):
+        history += [{"step": step, "reward": 2.5, "rewards/executability_reward/mean": 0.9},
+                    {"step": step, "rollouts": 8 * step, "held_out": _held_out(rewards, step), "programs": []}]
+        (folder / f"checkpoint-{step}").mkdir(parents=True)
+        (folder / f"checkpoint-{step}" / "trainer_state.json").write_text(json.dumps({"log_history": history}))
+    (folder / "checkpoint-3").mkdir()  # killed while saving: no trainer state, not read
+    finished = tmp_path / "checkpoints" / "grid_v2" / f"grpo-seed0-{KEY}" / "checkpoint-2"  # its record is written
+    finished.mkdir(parents=True)
+    (finished / "trainer_state.json").write_text(json.dumps({"log_history": history}))
+
+    grid = grid_v2.report()
+    assert list(grid[KEY]["in_progress"]) == ["sdpo_uniform"] and "sdpo_uniform" not in grid[KEY]["arms"]
+    (run,) = grid[KEY]["in_progress"]["sdpo_uniform"]
+    assert run["seed"] == 0 and run["checkpoint"] == "checkpoint-2"
+    assert [point["step"] for point in run["curve"]] == [1, 2] and [s["step"] for s in run["train_steps"]] == [1, 2]
+    last = run["curve"][-1]
+    for baseline in ("vs_grpo", "vs_zero_shot", "vs_grpo_flawless", "vs_zero_shot_flawless"):
+        assert 0.05 < last[baseline]["ci95"][0] <= last[baseline]["difference"] <= last[baseline]["ci95"][1]
+    assert "in progress: sdpo_uniform seed 0 at step 2: held-out reward" in grid_v2.summary_table(grid)
 
 
 def _curve_record(rewards: list[float]) -> dict:
