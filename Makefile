@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` (CPU chart-training demo) and `make test`.
 PYTHON ?= python3
-# The demo's starting point: recipes/sft_chart.py builds it on the first run (~30 min on 2 cores), later runs reuse it.
-WARM_START ?= outputs/sft-chart
+# The demo's starting point: recipes/sft_chart.py builds it on the first run (~1 h on 2 cores), later runs reuse it.
+WARM_START ?= outputs/sft-chart-revise
 # transformers' continuous batching with a bounded paged cache: the fastest CPU generation measured by
 # benchmarks/generation_speed.py (text models only, hence not in the packaged config, which GPU VLM runs share).
 FAST_GENERATION = --use_transformers_continuous_batching true \

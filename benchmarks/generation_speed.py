@@ -16,7 +16,7 @@ the recipes' setting) against full fine-tuning. Completions are forced to `--new
 generates the same amount. Writes `benchmarks/results/generation_speed.json`: tokens/s per path, seconds per
 phase of a step before (the recipes' previous settings) and after (the fastest path), and the ratios.
 
-    python benchmarks/generation_speed.py --model outputs/sft-chart
+    python benchmarks/generation_speed.py --model outputs/sft-chart-revise
 """
 
 from __future__ import annotations

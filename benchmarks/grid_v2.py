@@ -425,9 +425,9 @@ def plot(table: dict, path: Path) -> None:
 
 
 def main() -> None:
-    parser = se.budget_parser(__doc__.splitlines()[0], arms=DEFAULT_ARMS, choices=ARMS, model="outputs/sft-chart",
-                              steps=72, eval_every=24, max_completion_length=448, eval_tasks=32,
-                              eval_max_new_tokens=448, revise_rounds=1)
+    parser = se.budget_parser(__doc__.splitlines()[0], arms=DEFAULT_ARMS, choices=ARMS,
+                              model="outputs/sft-chart-revise", steps=72, eval_every=24, max_completion_length=448,
+                              eval_tasks=32, eval_max_new_tokens=448, revise_rounds=1)
     parser.add_argument("--temperature", type=float, default=0.7, help="Sampling temperature of the rollouts.")
     parser.add_argument("--samples_per_task", type=int, default=4)
     parser.add_argument("--eval_temperature", type=float, default=0.7)

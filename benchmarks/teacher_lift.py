@@ -31,9 +31,9 @@ correction missing from the flawed program: the repair itself) and `fix_start`, 
 positive lift means the teacher puts more mass on the corrected program than the student does, so distilling the
 teacher moves the student towards it.
 
-    python benchmarks/teacher_lift.py --models base outputs/sft-chart   # one JSON per model, then the aggregate
-    python benchmarks/teacher_lift.py --models outputs/sft-chart --demo_samples 4   # adds the rubric_demo channel
-    python benchmarks/teacher_lift.py --models outputs/sft-chart --hints   # adds the rubric_hints channel
+    python benchmarks/teacher_lift.py --models base outputs/sft-chart-revise   # one JSON per model, then the aggregate
+    python benchmarks/teacher_lift.py --models outputs/sft-chart-revise --demo_samples 4   # adds the rubric_demo channel
+    python benchmarks/teacher_lift.py --models outputs/sft-chart-revise --hints   # adds the rubric_hints channel
     python benchmarks/teacher_lift.py --report
 
 Writes `benchmarks/results/teacher_lift/<model>.json` per model and `benchmarks/results/teacher_lift.json` with
@@ -266,7 +266,7 @@ def report() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=["base", "outputs/sft-chart"],
+    parser.add_argument("--models", nargs="+", default=["base", "outputs/sft-chart-revise"],
                         help="'base' (the embedded SmolLM2-135M-Instruct), Hub ids or checkpoint directories.")
     parser.add_argument("--eval_tasks", type=int, default=35, help="Held-out tasks the triples are built from.")
     parser.add_argument("--max_per_channel", type=int, default=12, help="Triples per feedback channel.")

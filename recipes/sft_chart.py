@@ -17,7 +17,7 @@ and its held-out scores with sampled decoding (the training temperature, `--eval
 task) to `output_dir/metrics.json` and `--results_file` (`exec_rate`, `defect_rate` = share of executed renders
 with a defect). Then train from it:
 
-    accelerate launch recipes/chart.py --config recipes/chart.yaml --model_name_or_path outputs/sft-chart
+    accelerate launch recipes/chart.py --config recipes/chart.yaml --model_name_or_path outputs/sft-chart-revise
 
 On a GPU the same recipe warm-starts a Hub model, e.g. `--model_name_or_path Qwen/Qwen2.5-Coder-1.5B-Instruct
 --use_cpu false --bf16 true`.

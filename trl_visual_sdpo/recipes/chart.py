@@ -4,8 +4,8 @@
 CPU demo (embedded tasks; `make demo` starts from the warm start that recipes/sft_chart.py builds from the embedded
 SmolLM2-135M-Instruct, whose own sampled programs rarely run):
 
-    trl-visual-sdpo train chart --model_name_or_path outputs/sft-chart
-    # or: accelerate launch recipes/chart.py --config recipes/chart.yaml --model_name_or_path outputs/sft-chart
+    trl-visual-sdpo train chart --model_name_or_path outputs/sft-chart-revise
+    # or: accelerate launch recipes/chart.py --config recipes/chart.yaml --model_name_or_path outputs/sft-chart-revise
 
 GPU, ChartMimic (its prompts show the target chart, so the policy is a vision-language model), LoRA:
 
