@@ -33,8 +33,12 @@ table (one row per arm).
 
 CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
 
-    nohup python benchmarks/grid_v2.py > grid_v2.log 2>&1 &
+    nohup python benchmarks/grid_v2.py > grid_v2-a.log 2>&1 &
+    nohup python benchmarks/grid_v2.py > grid_v2-b.log 2>&1 &   # a second worker on the second core
     python benchmarks/grid_v2.py --report
+
+Each run is locked while a worker trains it (`outputs/grid_v2/<run>.lock`), so workers started side by side split
+the runs; a training run takes 2-3.5 hours on one shared core at the 72-step budget.
 
 Smoke test (minutes): `python benchmarks/grid_v2.py --smoke`. Held-out renders of every arm at one seed (runs keep their
 final programs): `python benchmarks/grid_v2.py --renders 0`.
@@ -197,10 +201,10 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
     curves: dict[tuple[str, str, int], list[dict]] = {}  # (key, arm, seed) -> [{step, rollouts, held_out}]
     runs: dict[str, dict[str, list]] = {}
     for folder in sorted((se.CHECKPOINTS / RUNS.name).glob("*-seed*-*")):
-        arm, seed, key = _run_name(folder.name)
-        checkpoint = last_complete_checkpoint(folder)
+        checkpoint = last_complete_checkpoint(folder)  # None for a worker's lock file, too
         if (RUNS / f"{folder.name}.json").exists() or checkpoint is None:
             continue
+        arm, seed, key = _run_name(folder.name)
         history = json.loads((Path(checkpoint) / "trainer_state.json").read_text())["log_history"]
         curves[key, arm, seed] = [h for h in history if "held_out" in h]
         runs.setdefault(key, {}).setdefault(arm, []).append(

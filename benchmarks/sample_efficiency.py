@@ -38,6 +38,8 @@ similarity to the reference), so it is on the same scale for every arm.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import gc
 import hashlib
 import json
@@ -45,6 +47,7 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -229,12 +232,42 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
     return final
 
 
+@contextlib.contextmanager
+def claimed(path: Path) -> Iterator[bool]:
+    """Whether this process holds the run whose record is `path`: an exclusive lock on `outputs/<grid>/<run>.lock`,
+    which the system drops when the holder exits, even by kill -9. Two grid workers started side by side (one a core)
+    thus split the runs between them instead of training the same one twice."""
+    lock = CHECKPOINTS / path.parent.name / f"{path.stem}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:  # whoever opens the name next finds the record written, or the run free to take over
+            lock.unlink(missing_ok=True)
+
+
 def run(arm: str, seed: int, args, path: Path | None = None) -> None:
-    """Run one arm at one seed and write its record to `path` (default: this grid's file); skip it when done."""
+    """Run one arm at one seed and write its record to `path` (default: this grid's file); skip it when done, or
+    while another worker runs it."""
     path = path or run_path(arm, seed, args)
     if path.exists():
         print(f"{path.name}: done already, skipped")
         return
+    with claimed(path) as mine:
+        if not mine:
+            print(f"{path.name}: running in another process, skipped")
+        elif path.exists():  # finished by another worker after the check above
+            print(f"{path.name}: done already, skipped")
+        else:
+            _run(arm, seed, args, path)
+
+
+def _run(arm: str, seed: int, args, path: Path) -> None:
     import torch
     from transformers import set_seed
 

@@ -52,3 +52,16 @@ def test_a_stopped_training_run_resumes_with_its_curve(tmp_path, tiny_text, monk
     assert [s["step"] for s in final["train_steps"]] == [1, 2]  # the first sitting's training log is kept
     assert len(final["programs"]) == 2
     assert not run_dir.exists()  # the record holds everything; the checkpoints are gone
+
+
+def test_a_run_that_another_worker_holds_is_skipped(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(se, "CHECKPOINTS", tmp_path / "checkpoints")
+    path = tmp_path / "grid" / "grpo-seed0-key.json"
+    with se.claimed(path) as mine:
+        assert mine
+        with se.claimed(path) as theirs:  # another open of the lock, as another worker's
+            assert not theirs
+        se.run("grpo", 0, argparse.Namespace(), path)  # returns before it reads any setting
+        assert "running in another process, skipped" in capsys.readouterr().out and not path.exists()
+    with se.claimed(path) as mine:  # released with its holder
+        assert mine
