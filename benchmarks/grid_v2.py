@@ -332,11 +332,12 @@ def summary_table(grid: dict) -> str:
         for arm, runs in sorted(entry.get("in_progress", {}).items(), key=lambda item: ARMS.index(item[0])):
             for run in runs:
                 for point in run["curve"]:
-                    lines.append(f"- in progress: {arm} seed {run['seed']} at step {point['step']}: held-out reward "
-                                 f"{point['held_out_reward']:.3f}, flawless {point['flawless_rate']:.2f}; vs warm "
-                                 f"start {interval(point.get('vs_zero_shot'))}, flawless "
-                                 f"{interval(point.get('vs_zero_shot_flawless'))}; vs GRPO at this step "
-                                 f"{interval(point.get('vs_grpo'))}, flawless {interval(point.get('vs_grpo_flawless'))}")
+                    changes = [f"vs {name} {interval(point[key])}, flawless {interval(point[f'{key}_flawless'])}"
+                               for key, name in (("vs_zero_shot", "warm start"), ("vs_grpo", "GRPO at this step"))
+                               if key in point]
+                    lines.append("; ".join([f"- in progress: {arm} seed {run['seed']} at step {point['step']}: "
+                                            f"held-out reward {point['held_out_reward']:.3f}, flawless "
+                                            f"{point['flawless_rate']:.2f}", *changes]))
         tables.append("\n".join(lines))
     return "\n\n".join(tables)
 
