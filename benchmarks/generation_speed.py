@@ -177,7 +177,8 @@ def main() -> None:
         "generation": generation, "fastest_generation": fastest,
         "generation_speedup_vs_batched": {p: generation["batched"]["seconds_per_step"] / g["seconds_per_step"]
                                           for p, g in finite.items()},
-        "train_pass_seconds": train, "train_pass_runs": backward, "lora_speedup_vs_full": train["full"] / train["lora"],
+        "train_pass_seconds": train, "train_pass_runs": backward,
+        "lora_speedup_vs_full": train["full"] / train["lora"],
         "phases_before": before, "phases_after": after,
         "step_seconds_before": sum(before.values()), "step_seconds_after": sum(after.values()),
         "note": "measured on a shared 2-core CPU; compare ratios within this file, not absolute seconds across runs",

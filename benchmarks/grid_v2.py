@@ -40,8 +40,9 @@ CPU (the full grid; build the warm start first with `python recipes/sft_chart.py
 Each run is locked while a worker trains it (`outputs/grid_v2/<run>.lock`), so workers started side by side split
 the runs; a training run takes 2-3.5 hours on one shared core at the 72-step budget.
 
-Smoke test (minutes): `python benchmarks/grid_v2.py --smoke`. Held-out renders of every arm at one seed (runs keep their
-final programs): `python benchmarks/grid_v2.py --renders 0`.
+Smoke test (minutes): `python benchmarks/grid_v2.py --smoke`. Held-out renders of every arm at one seed (runs keep
+their final programs; a run under way shows its last held-out programs as `arm@step`): `python benchmarks/grid_v2.py
+--renders 0`.
 
 GPU, the same grid on a larger model and ChartMimic-sized budgets (warm-start it first with
 `python recipes/sft_chart.py --config recipes/sft_chart.yaml --model_name_or_path Qwen/Qwen2.5-Coder-1.5B-Instruct
@@ -64,6 +65,7 @@ import json
 import random
 import statistics
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import sample_efficiency as se
@@ -196,24 +198,19 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
     checkpoint (`outputs/<grid>/<run>/`, which is not committed): a run spans sittings, and its interim points belong
     in the committed report, not only on the machine that trains it. Each point also has the paired change from the
     warm start (this seed's zero_shot run) and from GRPO at the same step (this seed's finished or unfinished run)."""
-    from trl_visual_sdpo.checkpoints import last_complete_checkpoint
-
     curves: dict[tuple[str, str, int], list[dict]] = {}  # (key, arm, seed) -> [{step, rollouts, held_out}]
     runs: dict[str, dict[str, list]] = {}
-    for folder in sorted((se.CHECKPOINTS / RUNS.name).glob("*-seed*-*")):
-        checkpoint = last_complete_checkpoint(folder)  # None for a worker's lock file, too
-        if (RUNS / f"{folder.name}.json").exists() or checkpoint is None:
-            continue
-        arm, seed, key = _run_name(folder.name)
-        history = json.loads((Path(checkpoint) / "trainer_state.json").read_text())["log_history"]
+    for name, checkpoint, history in _unfinished():
+        arm, seed, key = _run_name(name)
         curves[key, arm, seed] = [h for h in history if "held_out" in h]
         runs.setdefault(key, {}).setdefault(arm, []).append(
-            {"seed": seed, "checkpoint": Path(checkpoint).name, "train_steps": se.training_steps(history)})
+            {"seed": seed, "checkpoint": checkpoint.name, "train_steps": se.training_steps(history)})
     for key, arms in finished.items():
         for arm, records in arms.items():
             for record in records:  # an untrained arm's one point is its final score, at step 0
                 final = record["final"]
-                curves[key, arm, record["seed"]] = final.get("curve") or [{"step": 0, "rollouts": 0, "held_out": final}]
+                curves[key, arm, record["seed"]] = (final.get("curve")
+                                                    or [{"step": 0, "rollouts": 0, "held_out": final}])
     for key, arms in runs.items():
         for arm, entries in arms.items():
             for entry in entries:
@@ -232,6 +229,17 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
                                                                  [base["held_out"]["task_flawless"]])
                     entry["curve"].append(row)
     return runs
+
+
+def _unfinished(seed: int | str = "*", budget: str = "*") -> Iterator[tuple[str, Path, list[dict]]]:
+    """(run name, last complete checkpoint, its trainer's log history) of each training run under way."""
+    from trl_visual_sdpo.checkpoints import last_complete_checkpoint
+
+    for folder in sorted((se.CHECKPOINTS / RUNS.name).glob(f"*-seed{seed}-{budget}")):
+        checkpoint = last_complete_checkpoint(folder)  # None for a worker's lock file, too
+        if checkpoint is not None and not (RUNS / f"{folder.name}.json").exists():
+            yield folder.name, Path(checkpoint), json.loads((Path(checkpoint) / "trainer_state.json").read_text())[
+                "log_history"]
 
 
 def _run_name(stem: str) -> tuple[str, int, str]:
@@ -352,8 +360,16 @@ def plot_renders(seed: int, tasks: int = 8, budget: str = "*") -> Path | None:
     from trl_visual_sdpo.render.chart import ChartRenderer
 
     runs = [json.loads(p.read_text()) for p in sorted(RUNS.glob(f"*-seed{seed}-{budget}.json"))]
-    runs = sorted((r for r in runs if r["final"].get("programs")),
-                  key=lambda r: (r["budget"]["key"], ARMS.index(r["arm"])))
+    runs = [r for r in runs if r["final"].get("programs")]
+    for name, _, history in _unfinished(seed, budget):  # under way: its last held-out programs, named arm@step
+        arm, _, key = _run_name(name)
+        last = next((h for h in reversed(history) if "held_out" in h), None)
+        if last is not None:
+            samples = len(last["programs"]) // len(last["held_out"]["task_rewards"])
+            runs.append({"arm": arm, "label": f"{arm}@{last['step']}",
+                         "budget": {"key": key, "samples_per_task": samples},
+                         "final": {**last["held_out"], "programs": last["programs"]}})
+    runs = sorted(runs, key=lambda r: (r["budget"]["key"], ARMS.index(r["arm"]), r.get("label", "")))
     if not runs:
         print(f"No run at seed {seed} of budget {budget} recorded its programs (runs made before they were kept do "
               "not).")
@@ -366,7 +382,8 @@ def plot_renders(seed: int, tasks: int = 8, budget: str = "*") -> Path | None:
         for run in runs:
             samples = run["budget"]["samples_per_task"]
             programs = run["final"]["programs"][::samples][:tasks]
-            name = f"{run['arm']} [{run['budget']['key']}]" if several else run["arm"]
+            label = run.get("label", run["arm"])
+            name = f"{label} [{run['budget']['key']}]" if several else label
             rows.append((f"{name}\n{run['final']['held_out_reward']:.3f}", render_completions(renderer, programs)))
     finally:
         renderer.close()

@@ -17,8 +17,8 @@ train split, held-out scores on the first `--eval_tasks` test tasks (greedy deco
 
 Every arm-and-seed run writes `benchmarks/results/sample_efficiency/<arm>-seed<k>.json` when it finishes, and
 finished runs are skipped, so the grid resumes where it stopped and can be spread over several sittings. A training
-run also checkpoints at every held-out evaluation (`outputs/<grid>/<run>/`, the held-out curve in its trainer state), so
-a run stopped mid-way resumes from its last complete checkpoint:
+run also checkpoints at every held-out evaluation (`outputs/<grid>/<run>/`, the held-out curve in its trainer state),
+so a run stopped mid-way resumes from its last complete checkpoint:
 
     python benchmarks/sample_efficiency.py --arms zero_shot grpo sdpo_uniform sdpo_credit critique_revise --seeds 0 1 2
     python benchmarks/sample_efficiency.py --arms alpha=0 alpha=0.5 alpha=1 alpha=2 alpha=4 --seeds 0 1 2 --steps 3
@@ -461,8 +461,8 @@ def plot(by_budget: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def budget_parser(description: str, *, arms: list[str], choices: list[str] | None = None, model: str | None, steps: int, eval_every: int,
-                  max_completion_length: int, eval_tasks: int, eval_max_new_tokens: int,
+def budget_parser(description: str, *, arms: list[str], choices: list[str] | None = None, model: str | None,
+                  steps: int, eval_every: int, max_completion_length: int, eval_tasks: int, eval_max_new_tokens: int,
                   revise_rounds: int) -> argparse.ArgumentParser:
     """The arguments of a grid of training runs that this benchmark and grid_v2.py share, with each one's defaults."""
     parser = argparse.ArgumentParser(description=description)

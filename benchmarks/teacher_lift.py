@@ -32,7 +32,8 @@ positive lift means the teacher puts more mass on the corrected program than the
 teacher moves the student towards it.
 
     python benchmarks/teacher_lift.py --models base outputs/sft-chart-revise   # one JSON per model, then the aggregate
-    python benchmarks/teacher_lift.py --models outputs/sft-chart-revise --demo_samples 4   # adds the rubric_demo channel
+    python benchmarks/teacher_lift.py --models outputs/sft-chart-revise \
+        --demo_samples 4   # adds the rubric_demo channel
     python benchmarks/teacher_lift.py --models outputs/sft-chart-revise --hints   # adds the rubric_hints channel
     python benchmarks/teacher_lift.py --report
 
@@ -236,8 +237,10 @@ def summarize(rows: list[dict]) -> dict:
                 continue
             table[channel][scope] = {
                 "mean": statistics.fmean(values), "ci95": bootstrap_interval(values), "n": len(values),
-                "student_logp": statistics.fmean(r[scope]["student"] for r in rows if r["channel"] == channel and scope in r),
-                "teacher_logp": statistics.fmean(r[scope]["teacher"] for r in rows if r["channel"] == channel and scope in r),
+                "student_logp": statistics.fmean(
+                    r[scope]["student"] for r in rows if r["channel"] == channel and scope in r),
+                "teacher_logp": statistics.fmean(
+                    r[scope]["teacher"] for r in rows if r["channel"] == channel and scope in r),
                 "teacher_higher_frac": statistics.fmean(
                     r[scope]["teacher_higher_frac"] for r in rows if r["channel"] == channel and scope in r),
             }

@@ -70,7 +70,8 @@ class SFTChartArguments(RecipeArguments):
                               "CPU, where decoding is bound by reading the weights)."}
     )
     results_file: str | None = field(
-        default=None, metadata={"help": "Also write the held-out scores here (e.g. benchmarks/results/warm_start.json)."}
+        default=None,
+        metadata={"help": "Also write the held-out scores here (e.g. benchmarks/results/warm_start.json)."}
     )
 
 

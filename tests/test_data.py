@@ -36,7 +36,8 @@ def _rows(tmp_path, image_column="InputFigurePreview", code_column="GroundTruthF
     Image.new("RGB", (32, 32), "white").save(image)
     rows = [{"Task": "chart2code", "ExampleID": f"line_{i}", "Instruction": "Redraw this chart.",
              "InputFigure": f"ori_500/line_{i}.pdf", image_column: str(image),
-             "GroundTruthFigure": f"ori_500/line_{i}.pdf", code_column: "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n",
+             "GroundTruthFigure": f"ori_500/line_{i}.pdf",
+             code_column: "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n",
              "GroundTruthFigurePreview": str(image)} for i in range(3)]
     path = tmp_path / "chartmimic.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows))

@@ -72,8 +72,8 @@ def test_clip_score_with_local_weights(renders, tmp_path):
                               image_size=32, patch_size=8, projection_dim=16)
     text = CLIPTextConfig(hidden_size=32, intermediate_size=37, num_hidden_layers=1, num_attention_heads=2,
                           vocab_size=99, projection_dim=16)
-    CLIPModel(CLIPConfig(text_config=text.to_dict(), vision_config=vision.to_dict(), projection_dim=16)).save_pretrained(
-        tmp_path)
+    CLIPModel(CLIPConfig(text_config=text.to_dict(), vision_config=vision.to_dict(),
+                         projection_dim=16)).save_pretrained(tmp_path)
     CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}).save_pretrained(tmp_path)
     same = design2code_scores(renders["base"], renders["base"], clip_model=str(tmp_path))
     assert same["clip"] == pytest.approx(1.0, abs=1e-5) and "clip_skipped" not in same

@@ -36,7 +36,8 @@ def _run(arm: str, seed: int, level: float) -> dict:
              "flawless_rate": 0.6, "rubric_overall": 0.885,
              "rollouts": 0 if arm in ("zero_shot", "critique_revise") else 16}
     if final["rollouts"]:
-        final["curve"] = [{"step": step, "rollouts": 8 * step, "held_out": _held_out(rewards, step)} for step in (1, 2)]
+        final["curve"] = [{"step": step, "rollouts": 8 * step, "held_out": _held_out(rewards, step)}
+                          for step in (1, 2)]
         final["train_steps"] = [{"step": step, "reward": 2.0 + step, "exec_rate": 0.8} for step in (1, 2)]
     if arm == "critique_revise":  # as runs made before per-task flawless shares were recorded
         final.update(extra_generated_tokens=100, extra_renders=3)
@@ -169,3 +170,14 @@ def test_renders_of_every_arm_that_kept_its_programs(runs_dir):
     assert grid_v2.plot_renders(0, tasks=2, budget="otherkey") is None  # no run of that budget
     path = grid_v2.plot_renders(0, tasks=2, budget=KEY)
     assert path == runs_dir.parent / f"grid_v2_renders_seed0_{KEY}.png" and path.stat().st_size > 10_000
+
+
+def test_renders_of_a_run_under_way_come_from_its_last_checkpoint(runs_dir, tmp_path):
+    ok = "```python\nimport matplotlib.pyplot as plt\nplt.bar(['a', 'b'], [1, 2])\nplt.savefig('out.png')\n```"
+    checkpoint = tmp_path / "checkpoints" / "grid_v2" / "sdpo_uniform-seed0-otherkey" / "checkpoint-4"
+    checkpoint.mkdir(parents=True)
+    held_out = {"held_out_reward": 0.9, "task_rewards": [0.9, 0.9]}  # 2 tasks x 4 samples
+    (checkpoint / "trainer_state.json").write_text(json.dumps(
+        {"log_history": [{"step": 4, "rollouts": 32, "held_out": held_out, "programs": [ok] * 8}]}))
+    path = grid_v2.plot_renders(0, tasks=2, budget="otherkey")  # the only run of that budget is under way
+    assert path == runs_dir.parent / "grid_v2_renders_seed0_otherkey.png" and path.stat().st_size > 10_000

@@ -57,7 +57,8 @@ def test_two_step_recipe_writes_its_outputs(tmp_path, domain):
                if "rewards/executability_reward/mean" in entry]
     assert len(rewards) == 2  # both steps rewarded from real renders
     if domain == "chart":  # held-out evaluation during training, scored with the domain metric beside TRL's logs
-        evaluated = [entry for entry in metrics["log_history"] if "eval_rewards/reference_similarity_reward/mean" in entry]
+        evaluated = [entry for entry in metrics["log_history"]
+                     if "eval_rewards/reference_similarity_reward/mean" in entry]
         assert evaluated and "eval_render/exec_rate" in evaluated[0]
 
 

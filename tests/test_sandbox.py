@@ -73,7 +73,8 @@ def test_memory_bomb_is_stopped(sandbox):
 
 def test_fork_bomb_is_contained_and_cleaned_up(sandbox):
     outcome = run(sandbox, "fork_bomb")
-    assert outcome.ok and outcome.value["children"] < 16 and "Resource temporarily unavailable" in outcome.value["error"]
+    assert (outcome.ok and outcome.value["children"] < 16
+            and "Resource temporarily unavailable" in outcome.value["error"])
     pids = run(sandbox, "list_processes").value["pids"]
     assert len(pids) <= 3  # bwrap's init, the worker, the job itself: the bomb's children are gone
 

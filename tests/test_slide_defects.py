@@ -147,8 +147,10 @@ def test_a_text_box_on_a_chart_legend_overlaps_its_texts(renderer):
     its frame that no shape claimed: a footnote placed on the legend collides with both entries; one below the chart
     collides with nothing, and the chart's texts never collide with their own chart or each other."""
     on_legend, below = renderer.render_batch([
-        deck(CHART_WITH_LEGEND.format(height=5.5) + 'text(3.5, 6.55, 4, 0.5, "Source: internal survey", 14, "333333")\n'),
-        deck(CHART_WITH_LEGEND.format(height=5.0) + 'text(0.5, 6.7, 7, 0.5, "Source: internal survey", 14, "333333")\n'),
+        deck(CHART_WITH_LEGEND.format(height=5.5)
+             + 'text(3.5, 6.55, 4, 0.5, "Source: internal survey", 14, "333333")\n'),
+        deck(CHART_WITH_LEGEND.format(height=5.0)
+             + 'text(0.5, 6.7, 7, 0.5, "Source: internal survey", 14, "333333")\n'),
     ])
     chart = next(e for e in on_legend.elements if e.meta.get("shape_type") == "chart")
     parts = [e for e in on_legend.elements if e.meta.get("role") == "chart_text"]

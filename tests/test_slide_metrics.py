@@ -14,7 +14,8 @@ VARIANTS = {
     "text": CLEAN.replace("A short body paragraph that fits in its box.", "Entirely different words here."),
     "moved": CLEAN.replace("text(5.3, 3.2, 4.2, 1.0,", "text(5.3, 5.6, 4.2, 1.0,"),
     "recoloured": CLEAN.replace('"Clean slide title", 36)', '"Clean slide title", 36, "C00000")'),
-    "extra_picture": CLEAN.replace('prs.save("deck.pptx")', PICTURE + 'picture(6, 5.0, "#336699")\nprs.save("deck.pptx")'),
+    "extra_picture": CLEAN.replace('prs.save("deck.pptx")',
+                                   PICTURE + 'picture(6, 5.0, "#336699")\nprs.save("deck.pptx")'),
     "two_slides": CLEAN.replace('prs.save("deck.pptx")', 'prs.slides.add_slide(prs.slide_layouts[6])\n'
                                                          'prs.save("deck.pptx")'),
     "centred": deck('text(3, 3, 4, 1.5, "Centre", 40).text_frame.paragraphs[0].alignment = 2  # PP_ALIGN.CENTER\n'),

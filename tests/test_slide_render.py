@@ -151,7 +151,8 @@ def _office_pids(converter):
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            if (entry / "comm").read_text().strip() == "soffice.bin" and os.readlink(entry / "ns" / "pid") in namespaces:
+            if ((entry / "comm").read_text().strip() == "soffice.bin"
+                    and os.readlink(entry / "ns" / "pid") in namespaces):
                 found.append(int(entry.name))
         except OSError:
             continue

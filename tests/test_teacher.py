@@ -1,4 +1,5 @@
-"""Options of the teacher's context and weights: sibling demonstrations, repair hints, the choice of teacher weights."""
+"""Options of the teacher's context and weights: sibling demonstrations, repair hints, the choice of teacher
+weights."""
 
 import pytest
 import torch

@@ -11,7 +11,8 @@ from trl_visual_sdpo import VisualSDPOConfig, VisualSDPOTrainer
 from trl_visual_sdpo.losses import per_token_divergence, weighted_masked_mean
 
 
-OVERLAP = 'Here you go.\n```python\nbox("title", 0, 0, 100, 20)\nbox("label", 50, 10, 150, 30)\nbox("legend", 0, 100, 40, 140)\n```'
+OVERLAP = ('Here you go.\n```python\nbox("title", 0, 0, 100, 20)\nbox("label", 50, 10, 150, 30)\n'
+           'box("legend", 0, 100, 40, 140)\n```')
 CLEAN = '```python\nbox("title", 0, 0, 100, 20)\nbox("legend", 0, 100, 40, 140)\n```'
 CRASH = '```python\nbox("title", 0, 0, 100, 20)\nfail("division by zero")\n```'
 PROSE = "I cannot draw that."
@@ -88,7 +89,8 @@ def test_requires_a_renderer_and_a_visual_config(tmp_path, tiny_text):
         VisualSDPOTrainer(model=model, reward_funcs=[length_reward], args=_config(tmp_path),
                           train_dataset=_dataset(), processing_class=tokenizer)
     with pytest.raises(TypeError, match="VisualSDPOConfig"):
-        VisualSDPOTrainer(model=model, reward_funcs=[length_reward], args=GRPOConfig(output_dir=str(tmp_path), bf16=False, use_cpu=True),
+        VisualSDPOTrainer(model=model, reward_funcs=[length_reward],
+                          args=GRPOConfig(output_dir=str(tmp_path), bf16=False, use_cpu=True),
                           train_dataset=_dataset(), processing_class=tokenizer, renderer=BoxRenderer())
     with pytest.raises(ValueError, match="feedback_channels"):
         _trainer(tmp_path, tiny_text, feedback_channels=["image"])
@@ -370,7 +372,8 @@ def test_infrastructure_failures_stay_out_of_rewards_and_feedback(tmp_path, tiny
     model, tokenizer = tiny_text
     trainer = VisualSDPOTrainer(
         model=model, reward_funcs=[box_reward, length_reward], args=_config(tmp_path), train_dataset=_dataset(),
-        processing_class=tokenizer, renderer=BoxRenderer(), rollout_func=scripted_rollout([OVERLAP, CLEAN, INFRA, CRASH]),
+        processing_class=tokenizer, renderer=BoxRenderer(),
+        rollout_func=scripted_rollout([OVERLAP, CLEAN, INFRA, CRASH]),
     )
     batch = _batch(trainer)
     # every reward of the infra-failed rollout is unscorable, even the plain TRL one that never reads renders

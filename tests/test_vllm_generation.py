@@ -39,7 +39,8 @@ def test_vllm_generates_for_the_evaluation_and_serves_an_adapter_as_lora(monkeyp
     adapter.mkdir()
     (adapter / "adapter_config.json").write_text('{"base_model_name_or_path": "org/base"}')
     generate = vllm_generator(str(adapter), dtype="bfloat16")
-    assert calls["init"]["model"] == "org/base" and calls["init"]["enable_lora"] and calls["init"]["dtype"] == "bfloat16"
+    assert (calls["init"]["model"] == "org/base" and calls["init"]["enable_lora"]
+            and calls["init"]["dtype"] == "bfloat16")
 
     picture = Image.new("RGB", (4, 4))
     tasks = Dataset.from_dict({

@@ -220,7 +220,9 @@ class VisualSDPOConfig(GRPOConfig):
                 "or set `distill_weight=0` to train plain GRPO with Liger."
             )
         if self.distill_weight == 0 and self.grpo_weight == 0:
-            raise ValueError("`distill_weight` and `grpo_weight` are both 0, so nothing would be trained. Set one > 0.")
+            raise ValueError(
+                "`distill_weight` and `grpo_weight` are both 0, so nothing would be trained. Set one > 0."
+            )
         if self.divergence not in DIVERGENCES:
             raise ValueError(f"`divergence` must be one of {DIVERGENCES}, got {self.divergence!r}.")
         if not 0.0 < self.jsd_beta < 1.0:

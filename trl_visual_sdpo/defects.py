@@ -38,9 +38,9 @@ Contrast thresholds, per domain (WCAG 2.x ratios `(L1 + 0.05) / (L2 + 0.05)`):
 
 A text on one filled data element (a bar, a heat-map cell, a pie wedge) is a label placed there on purpose, not
 text covering data: whether it is readable against what is under it is `low_contrast`'s verdict, measured on the
-pixels under its glyphs, so one weak label is one defect, not two. A text spanning several bars covers them. A render with nothing
-drawn is `blank`: for charts (`find_defects(..., require_data=True)`) when no data artist is visible, for other
-domains when no element shows text, an image or a painted box.
+pixels under its glyphs, so one weak label is one defect, not two. A text spanning several bars covers them. A
+render with nothing drawn is `blank`: for charts (`find_defects(..., require_data=True)`) when no data artist is
+visible, for other domains when no element shows text, an image or a painted box.
 """
 
 from __future__ import annotations
@@ -699,7 +699,8 @@ def small_text(elements: Sequence[Element], minimum_pt: float = SMALL_TEXT_PT) -
         least = t.meta.get("min_pt", minimum_pt)
         if t.meta.get("font_pt") is not None and t.meta["font_pt"] < least:
             defects.append(Defect(SMALL_TEXT, t.bbox, min(1.0, (least - t.meta["font_pt"]) / least), [t.id],
-                                  f"Text {_label(t)} is {t.meta['font_pt']:.1f} pt, below the readable {least:.0f} pt."))
+                                  f"Text {_label(t)} is {t.meta['font_pt']:.1f} pt, "
+                                  f"below the readable {least:.0f} pt."))
     return defects
 
 

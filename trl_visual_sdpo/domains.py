@@ -127,7 +127,8 @@ def available_domains() -> dict[str, Domain]:
         domain = entry_point.load()
         if not isinstance(domain, Domain):
             raise TypeError(f"The entry point {entry_point.name!r} = {entry_point.value!r} in the group "
-                            f"{ENTRY_POINT_GROUP!r} is a {type(domain).__name__}; it must be a trl_visual_sdpo Domain.")
+                            f"{ENTRY_POINT_GROUP!r} is a {type(domain).__name__}; "
+                            "it must be a trl_visual_sdpo Domain.")
         found[entry_point.name] = domain
     return found
 

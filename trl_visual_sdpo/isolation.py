@@ -242,7 +242,8 @@ def read_frame(fd: int, max_bytes: int, deadline: float | None = None) -> bytes:
         if need == _HEADER.size and len(buffer) == _HEADER.size:
             (size,) = _HEADER.unpack(buffer)
             if size > max_bytes:
-                raise FrameError("too_big", f"a message of {size:,} bytes was announced, over the {max_bytes:,}-byte limit")
+                raise FrameError("too_big",
+                                 f"a message of {size:,} bytes was announced, over the {max_bytes:,}-byte limit")
             need += size
     return buffer[_HEADER.size :]
 

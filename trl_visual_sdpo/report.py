@@ -28,7 +28,8 @@ def _image(result: RenderResult | None, caption: str) -> str:
     if result is None:
         return ""
     if not result.ok or not result.image_png:
-        return f"<figure><figcaption>{caption}</figcaption><p class='error'>{html.escape(result.error or '')}</p></figure>"
+        return (f"<figure><figcaption>{caption}</figcaption>"
+                f"<p class='error'>{html.escape(result.error or '')}</p></figure>")
     data = base64.b64encode(result.image_png).decode()
     return (f"<figure><figcaption>{caption}</figcaption>"
             f"<img alt='{html.escape(caption)}' src='data:image/png;base64,{data}'></figure>")

@@ -1,4 +1,5 @@
-"""VisualSDPOTrainer: TRL's GRPOTrainer plus render feedback, a privileged self-teacher and credit-weighted distillation.
+"""VisualSDPOTrainer: TRL's GRPOTrainer plus render feedback, a privileged self-teacher and credit-weighted
+distillation.
 
 Three GRPOTrainer hooks are extended, each calling `super()`:
 
@@ -169,8 +170,9 @@ class VisualSDPOTrainer(GRPOTrainer):
     def create_model_card(
         self, model_name: str | None = None, dataset_name: str | None = None, tags: str | list[str] | None = None
     ) -> None:
-        """Write `output_dir/README.md` from the packaged model card template: the base model, domain, data, Visual-SDPO
-        settings, the held-out evaluation and the before/after renders a recipe saved (see `trl_visual_sdpo.hub`)."""
+        """Write `output_dir/README.md` from the packaged model card template: the base model, domain, data,
+        Visual-SDPO settings, the held-out evaluation and the before/after renders a recipe saved (see
+        `trl_visual_sdpo.hub`)."""
         if not self.is_world_process_zero():
             return
         from transformers.integrations import is_wandb_available
@@ -309,8 +311,8 @@ class VisualSDPOTrainer(GRPOTrainer):
             loss_mask = loss_mask * output["tool_mask"]
         output["distill_num_items"] = gather(loss_mask.sum().float()).sum()
         output["teacher_prompts"] = [
-            build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo, language,
-                                 hints)
+            build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo,
+                                 language, hints)
             for prompt, result, demo in zip(step.prompts, step.results, demonstrations, strict=True)
         ]
         mode = "train" if self.model.training else "eval"

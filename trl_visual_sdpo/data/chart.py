@@ -66,7 +66,8 @@ def _grouped(rng, topic, labels, dark, stacked=False):
     series = _SERIES[: rng.randint(2, 4)]
     data = {s: _values(rng, len(labels)) for s in series}
     draw = ("bottom = np.zeros(len(labels))\nfor name, values in data.items():\n"
-            "    ax.bar(labels, values, bottom=bottom, label=name)\n    bottom += np.array(values)\n") if stacked else (
+            "    ax.bar(labels, values, bottom=bottom, label=name)\n"
+            "    bottom += np.array(values)\n") if stacked else (
             "width = 0.8 / len(data)\nfor i, (name, values) in enumerate(data.items()):\n"
             "    ax.bar(x + i * width, values, width, label=name)\n"
             "ax.set_xticks(x + width * (len(data) - 1) / 2, labels)\n")
@@ -181,8 +182,8 @@ def without_layout_fixes(code: str) -> str:
     This is the "flawed but executable" program of the warm start's training data (`recipes/sft_chart.py`) and of
     the teacher-lift triples (`benchmarks/teacher_lift.py`)."""
     code = _LAYOUT_FIXES.sub("", code)
-    code = re.sub(r"plt\.subplots\((1, 2, )?figsize=\([^)]*\)\)", lambda m: f"plt.subplots({(m.group(1) or '').rstrip(', ')})",
-                  code)
+    code = re.sub(r"plt\.subplots\((1, 2, )?figsize=\([^)]*\)\)",
+                  lambda m: f"plt.subplots({(m.group(1) or '').rstrip(', ')})", code)
     code = code.replace('ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))', "ax.legend()")
     return code.replace('ax.legend(wedges, labels, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))',
                         "ax.legend(wedges, labels)")
@@ -194,16 +195,18 @@ def fenced(code: str) -> str:
 
 
 def task_draw(task_id: str, salt: str = "") -> float:
-    """A deterministic uniform number in [0, 1] per task (a hash of the id); another `salt` gives an independent one."""
+    """A deterministic uniform number in [0, 1] per task (a hash of the id);
+    another `salt` gives an independent one."""
     return int(hashlib.sha256(f"{salt}{task_id}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
 
 
 def load_chart_sft_dataset(flawed_share: float = 0.7, n: int | None = None) -> Dataset:
     """The training tasks as a conversational prompt-completion dataset for TRL's `SFTTrainer`.
 
-    `n` takes that many tasks of a fixed shuffle of the split. A deterministic `flawed_share` of the completions (chosen by a hash of the task id) is the reference program
-    without its layout fixes (`without_layout_fixes`), the rest the clean reference. A model fine-tuned on it writes
-    programs that run and sometimes avoid the traps: a warm start from which RL has something real to learn.
+    `n` takes that many tasks of a fixed shuffle of the split. A deterministic `flawed_share` of the completions
+    (chosen by a hash of the task id) is the reference program without its layout fixes (`without_layout_fixes`),
+    the rest the clean reference. A model fine-tuned on it writes programs that run and sometimes avoid the traps: a
+    warm start from which RL has something real to learn.
     """
     if not 0.0 <= flawed_share <= 1.0:
         raise ValueError(f"flawed_share must be in [0, 1], got {flawed_share}.")

@@ -60,7 +60,8 @@ def conversational_prompt(system_prompt: str, instruction: str, image=None) -> l
 
 
 def parse_column_map(text: str | dict | None) -> dict[str, str] | None:
-    """`--column_map` from the command line: JSON (`{"reference_code": "code"}`) or `reference_code=code,image=shot`."""
+    """`--column_map` from the command line: JSON (`{"reference_code": "code"}`) or
+    `reference_code=code,image=shot`."""
     if text is None or isinstance(text, dict):
         return text
     text = text.strip()
@@ -114,5 +115,6 @@ def load_prompt_dataset(
     if image_column:
         dataset = as_images(dataset, "image")
     if n:
-        dataset = dataset.take(n) if isinstance(dataset, IterableDataset) else dataset.select(range(min(n, len(dataset))))
+        dataset = (dataset.take(n) if isinstance(dataset, IterableDataset)
+                   else dataset.select(range(min(n, len(dataset)))))
     return dataset

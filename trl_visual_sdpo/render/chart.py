@@ -87,8 +87,8 @@ class ChartRenderer:
     repair_hints: ClassVar[dict[str, str]] = {
         "text_overlap": 'Crowded tick labels: rotate them (`ax.tick_params(axis="x", labelrotation=45)`), give the '
                         "figure more room (`figsize=`) and call `fig.tight_layout()`.",
-        "data_overlap": 'Move the legend or text off the data, e.g. outside the axes with `ax.legend(loc="upper left", '
-                        "bbox_to_anchor=(1.01, 1))`, then call `fig.tight_layout()`.",
+        "data_overlap": "Move the legend or text off the data, e.g. outside the axes with "
+                        '`ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))`, then call `fig.tight_layout()`.',
         "clipped_text": "Call `fig.tight_layout()` so that every label fits inside the figure.",
         "out_of_canvas": "Keep it inside the figure: call `fig.tight_layout()` and place text within the axes.",
         "low_contrast": "Pick a text colour that stands out from its background (dark on light, light on dark).",

@@ -187,7 +187,8 @@ def _dense_points(xy, clip, height: float, along: bool) -> list[tuple[float, flo
     elif len(xy) > MAX_POINTS_PER_LINE:
         xy = xy[:: len(xy) // MAX_POINTS_PER_LINE + 1]
     if clip is not None and len(xy):
-        keep = (xy[:, 0] >= clip.x0 - 1) & (xy[:, 0] <= clip.x1 + 1) & (xy[:, 1] >= clip.y0 - 1) & (xy[:, 1] <= clip.y1 + 1)
+        keep = ((xy[:, 0] >= clip.x0 - 1) & (xy[:, 0] <= clip.x1 + 1)
+                & (xy[:, 1] >= clip.y0 - 1) & (xy[:, 1] <= clip.y1 + 1))
         xy = xy[keep]
     return [(float(x), float(height - y)) for x, y in xy]
 

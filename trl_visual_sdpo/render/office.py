@@ -292,7 +292,8 @@ class OfficeConverter:
             self._kill(process)  # hung or dead: the next try gets a fresh office
             if isinstance(error, OfficeError) and str(error).startswith("no answer"):
                 raise OfficeError(f"LibreOffice did not convert the deck within {timeout:g} s (a deck too big or "
-                                  "too complex to lay out); the converter was restarted. Make a smaller deck.") from None
+                                  "too complex to lay out); the converter was restarted. "
+                                  "Make a smaller deck.") from None
             return _FAILED, _CRASHED
         if payload == _CRASHED:  # the bridge is exiting: make sure the next deck starts a fresh office
             self._kill(process)

@@ -141,8 +141,8 @@ class WebRenderer:
     code_languages = ("html",)
     # What to change for each defect kind, in CSS terms (VisualSDPOConfig.repair_hints).
     repair_hints: ClassVar[dict[str, str]] = {
-        "text_overlap": "Let the elements flow instead of stacking them: drop absolute positions, negative margins and "
-                        "fixed heights; lay them out with flexbox or grid and a `gap`.",
+        "text_overlap": "Let the elements flow instead of stacking them: drop absolute positions, negative margins "
+                        "and fixed heights; lay them out with flexbox or grid and a `gap`.",
         "data_overlap": "Give the text its own box beside the image or content it covers, not on top of it.",
         "clipped_text": "Give the box room for its text: drop the fixed `height`/`width` or `overflow: hidden`.",
         "overflow": "Let the text wrap or the box grow: no fixed width or height, `overflow-wrap: anywhere`.",
