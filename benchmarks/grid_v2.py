@@ -340,9 +340,9 @@ def summary_table(grid: dict) -> str:
         for arm, runs in sorted(entry.get("in_progress", {}).items(), key=lambda item: ARMS.index(item[0])):
             for run in runs:
                 for point in run["curve"]:
-                    changes = [f"vs {name} {interval(point[key])}, flawless {interval(point[f'{key}_flawless'])}"
-                               for key, name in (("vs_zero_shot", "warm start"), ("vs_grpo", "GRPO at this step"))
-                               if key in point]
+                    changes = [f"vs {name} {interval(point[field])}, flawless {interval(point[f'{field}_flawless'])}"
+                               for field, name in (("vs_zero_shot", "warm start"), ("vs_grpo", "GRPO at this step"))
+                               if field in point]
                     lines.append("; ".join([f"- in progress: {arm} seed {run['seed']} at step {point['step']}: "
                                             f"held-out reward {point['held_out_reward']:.3f}, flawless "
                                             f"{point['flawless_rate']:.2f}", *changes]))
