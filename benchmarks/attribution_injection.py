@@ -15,7 +15,11 @@ Both the original and the injected program are rendered by the real renderers. A
 injected render has more defects of an expected kind than the original; it is *attributed* when one of those
 defects names an element whose source lines (widened to whole statements, as credit does) include an injected
 line; *credited* when `credit.line_credit` (the IoU credit the trainer uses) gives an injected line credit > 0.
-Writes benchmarks/results/attribution_injection.json (per domain and per injection: counts and shares).
+How much credit, for each `credit_box` (`element`, the default, and `statement`, the union box of the first
+version): `responsible_credit`, the injected lines' credit (the token weight is 1 + alpha times it);
+`credit_precision`, the injected lines' share of the credit summed over all lines; `credit_top`, whether an injected
+line holds the highest credit of the program.
+Writes benchmarks/results/attribution_injection.json (per domain and per injection: counts, shares, credit means).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from trl_visual_sdpo.credit import line_credit, statement_spans
+from trl_visual_sdpo.credit import CREDIT_BOXES, line_credit, statement_spans
 from trl_visual_sdpo.render.base import RenderResult
 
 
@@ -160,9 +164,19 @@ def evaluate(base: RenderResult, injected: RenderResult, injection: Injection, r
     grown = {k for k in injection.kinds if after[k] > before[k]}
     candidates = [d for d in injected.defects if d.kind in grown]
     attributed = any(set(responsible) & credited_lines(injected, d) for d in candidates)
-    credit = line_credit(injected)
+    credit = {box: line_credit(injected, box) for box in CREDIT_BOXES}
     return {"rendered": True, "detected": bool(grown), "attributed": attributed,
-            "credited": any(credit.get(line, 0.0) > 0 for line in responsible), "kinds": sorted(grown)}
+            "credited": any(credit["element"].get(line, 0.0) > 0 for line in responsible), "kinds": sorted(grown),
+            "credit": {box: credit_amount(by_line, responsible) for box, by_line in credit.items()}}
+
+
+def credit_amount(by_line: dict[int, float], responsible: list[int]) -> dict:
+    """The responsible lines' credit, their share of the program's credit, and whether they hold its maximum."""
+    mine = max((by_line.get(line, 0.0) for line in responsible), default=0.0)
+    total = sum(by_line.values())
+    return {"responsible_credit": mine,
+            "credit_precision": sum(by_line.get(line, 0.0) for line in set(responsible)) / total if total else 0.0,
+            "credit_top": bool(total) and mine == max(by_line.values())}
 
 
 def _renderer(domain: str):
@@ -227,7 +241,10 @@ def _summary(rows: list[dict]) -> dict:
     return {"injected": len(rows), "rendered": len(rendered), "detected": len(detected),
             "attributed": sum(r["attributed"] for r in detected), "credited": sum(r["credited"] for r in detected),
             "attribution_share": sum(r["attributed"] for r in detected) / max(len(detected), 1),
-            "credit_share": sum(r["credited"] for r in detected) / max(len(detected), 1)}
+            "credit_share": sum(r["credited"] for r in detected) / max(len(detected), 1),
+            "credit": {box: {key: sum(float(r["credit"][box][key]) for r in detected) / max(len(detected), 1)
+                             for key in ("responsible_credit", "credit_precision", "credit_top")}
+                       for box in CREDIT_BOXES}}
 
 
 def main(argv: list[str] | None = None) -> dict:

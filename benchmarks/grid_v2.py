@@ -9,12 +9,15 @@ arms at the same seed and step share their random numbers). Arms:
 - `zero_shot`: the warm start itself;
 - `grpo`: TRL's own `GRPOTrainer` with the same rewards (execution, defect-free score, reference similarity);
 - `sdpo_uniform`: `VisualSDPOTrainer`, `credit_alpha=0` (uniform distillation);
-- `sdpo_credit`: `VisualSDPOTrainer`, `credit_alpha=1` (visual-grounded credit);
+- `sdpo_credit`: `VisualSDPOTrainer`, `credit_alpha=1` (visual-grounded credit, `credit_box="element"`);
 - `critique_revise`: inference only, the warm start plus `--revise_rounds` rounds of render -> feedback -> rewrite;
 - `sdpo_credit_demo` (run by name, not in the default grid): `sdpo_credit` whose teacher also reads the group's best
   sibling rollout (`demonstrations="on_failure"`, the successful-rollout context of the SDPO paper);
 - `sdpo_credit_hints` (run by name): `sdpo_credit` whose rubric ends with the renderer's repair hint for each
-  kind of defect found (`repair_hints=True`).
+  kind of defect found (`repair_hints=True`);
+- `sdpo_credit_statement` (run by name): `sdpo_credit` with the first version's credit, `credit_box="statement"`
+  (the union box of a statement's elements; every grid run before the element box was the default used it, as
+  `sdpo_credit`, and their seed-0 checkpoints were renamed to this arm).
 
 The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 steps: at 24 steps (the first grid,
 `--steps 24 --eval_every 8`) no arm moved beyond the seed spread, at 72 GRPO's flawless share did (README).
@@ -73,7 +76,8 @@ import sample_efficiency as se
 
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
-ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints"]
+ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints",
+        "sdpo_credit_statement"]
 DEFAULT_ARMS = ARMS[:5]  # the grid; the last arms are probes, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);

@@ -7,6 +7,8 @@ train split, held-out scores on the first `--eval_tasks` test tasks (greedy deco
 - `grpo`: TRL's own GRPOTrainer with our reward functions (executability, defect-free, reference similarity);
 - `sdpo_uniform`: VisualSDPOTrainer with `credit_alpha=0` (uniform distillation);
 - `sdpo_credit`: VisualSDPOTrainer with `credit_alpha=1` (visual-grounded credit weighting);
+- `sdpo_credit_statement`: the same with `credit_box="statement"` (a statement's union box, the first version's
+  credit, which gives a clipped tick label almost none);
 - `sdpo_credit_demo`: the same, the teacher also reading the group's best sibling rollout
   (`demonstrations="on_failure"`);
 - `sdpo_credit_hints`: `sdpo_credit` whose rubric ends with the renderer's repair hint for each
@@ -70,6 +72,7 @@ def arm_settings(arm: str) -> dict:
     fixed = {"zero_shot": {"trainer": None}, "critique_revise": {"trainer": None, "revise": True},
              "grpo": {"trainer": "grpo"}, "sdpo_uniform": {"trainer": "sdpo", "credit_alpha": 0.0},
              "sdpo_credit": {"trainer": "sdpo", "credit_alpha": 1.0},
+             "sdpo_credit_statement": {"trainer": "sdpo", "credit_alpha": 1.0, "credit_box": "statement"},
              "sdpo_credit_demo": {"trainer": "sdpo", "credit_alpha": 1.0, "demonstrations": "on_failure"},
              "sdpo_credit_hints": {"trainer": "sdpo", "credit_alpha": 1.0, "repair_hints": True}}
     if arm in fixed:
@@ -77,8 +80,7 @@ def arm_settings(arm: str) -> dict:
     name, _, value = arm.partition("=")
     if name in ("alpha", "grpo_weight") and value:
         return {"trainer": "sdpo", "credit_alpha" if name == "alpha" else "grpo_weight": float(value)}
-    raise SystemExit(f"Unknown arm {arm!r}: use zero_shot, grpo, sdpo_uniform, sdpo_credit, sdpo_credit_demo, "
-                     "sdpo_credit_hints, critique_revise, alpha=<value> or grpo_weight=<value>.")
+    raise SystemExit(f"Unknown arm {arm!r}: use one of {', '.join(fixed)}, alpha=<value> or grpo_weight=<value>.")
 
 
 def budget_key(args) -> str:
@@ -208,6 +210,7 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
                               processing_class=tokenizer, peft_config=peft_config, callbacks=[HeldOut()])
     else:
         config = VisualSDPOConfig(**common, credit_alpha=settings.get("credit_alpha", 1.0),
+                                  credit_box=settings.get("credit_box", "element"),
                                   grpo_weight=settings.get("grpo_weight", 1.0),
                                   demonstrations=settings.get("demonstrations", "off"),
                                   repair_hints=settings.get("repair_hints", False))

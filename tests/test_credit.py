@@ -45,6 +45,28 @@ def test_multi_line_statement_credits_all_its_lines():
     assert credit == {line: pytest.approx(1 / 3) for line in (4, 5, 6, 7)}
 
 
+def test_element_box_credits_the_statement_that_drew_a_small_element_next_to_a_large_one():
+    # `ax.bar` draws the bars and a tick label that the figure edge cuts: its union box is the bars' area, so the
+    # union ("statement") credit is small, while the label's own box ("element") matches the defect exactly.
+    label_box = (20.0, 175.0, 40.0, 185.0)
+    result = RenderResult(
+        ok=True,
+        code=PROGRAM,
+        size=(200, 200),
+        elements=[
+            Element(id="bars", kind="patch", bbox=(20.0, 40.0, 180.0, 170.0), lines=[3]),
+            Element(id="tick", kind="text", bbox=label_box, text="a", lines=[3]),
+        ],
+        defects=[Defect(kind="clipped_text", bbox=label_box, severity=0.5, element_ids=["tick"], message="cut")],
+    )
+    union = iou((20.0, 40.0, 180.0, 185.0), label_box)
+    assert union < 0.01
+    assert line_credit(result, box="statement") == {3: pytest.approx(union)}
+    assert line_credit(result) == line_credit(result, box="element") == {3: 1.0}
+    with pytest.raises(ValueError, match="credit box"):
+        line_credit(result, box="union")
+
+
 def test_compound_statement_owns_only_its_header():
     spans = statement_spans("for i in range(3):\n    plt.plot([i])\nplt.title('t')\n")
     assert spans[1] == (1, 1) and spans[2] == (2, 2) and spans[3] == (3, 3)

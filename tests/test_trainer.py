@@ -101,6 +101,8 @@ def test_config_validation_names_the_field_and_fix(tmp_path):
         _config(tmp_path, divergence="kl")
     with pytest.raises(ValueError, match="credit_alpha"):
         _config(tmp_path, credit_alpha=-1)
+    with pytest.raises(ValueError, match=r"credit_box.*'element', 'statement'"):
+        _config(tmp_path, credit_box="union")
     with pytest.raises(ValueError, match="feedback_channels"):
         _config(tmp_path, feedback_channels=["sound"])
     with pytest.raises(ValueError, match="both 0"):

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from trl import GRPOConfig
 
+from trl_visual_sdpo.credit import CREDIT_BOXES
+
 
 DIVERGENCES = ("reverse_kl", "forward_kl", "jsd")
 FEEDBACK_CHANNELS = ("image", "rubric")
@@ -37,6 +39,11 @@ class VisualSDPOConfig(GRPOConfig):
         credit_alpha (`float`, *optional*, defaults to `1.0`):
             Visual-grounded credit strength: a token's distillation weight is `1 + credit_alpha * IoU` between the
             defect regions and the boxes its statement drew. `0.0` is uniform distillation.
+        credit_box (`str`, *optional*, defaults to `"element"`):
+            Which box of a statement meets a defect's region: `"element"` (each element it drew; the best IoU
+            counts) or `"statement"` (the union box of all its elements). A call such as `ax.bar(labels, values)`
+            draws the bars and the tick labels, so its union box is the whole axes and a clipped tick label gets an
+            IoU near 0.01 with it, where the label's own box gives near 1.
         divergence (`str`, *optional*, defaults to `"reverse_kl"`):
             Per-token divergence D(student || teacher): `"reverse_kl"`, `"forward_kl"` or `"jsd"`.
         jsd_beta (`float`, *optional*, defaults to `0.5`):
@@ -113,6 +120,14 @@ class VisualSDPOConfig(GRPOConfig):
     credit_alpha: float = field(
         default=1.0,
         metadata={"help": "Credit strength: token weight is 1 + credit_alpha * IoU(defect, statement boxes)."},
+    )
+    credit_box: str = field(
+        default="element",
+        metadata={
+            "help": "Which box of a statement meets a defect's region: each element it drew (best IoU) or the union "
+            "box of all of them.",
+            "choices": list(CREDIT_BOXES),
+        },
     )
     divergence: str = field(
         default="reverse_kl",
@@ -223,6 +238,8 @@ class VisualSDPOConfig(GRPOConfig):
             raise ValueError(
                 "`distill_weight` and `grpo_weight` are both 0, so nothing would be trained. Set one > 0."
             )
+        if self.credit_box not in CREDIT_BOXES:
+            raise ValueError(f"`credit_box` must be one of {CREDIT_BOXES}, got {self.credit_box!r}.")
         if self.divergence not in DIVERGENCES:
             raise ValueError(f"`divergence` must be one of {DIVERGENCES}, got {self.divergence!r}.")
         if not 0.0 < self.jsd_beta < 1.0:

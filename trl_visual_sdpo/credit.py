@@ -1,7 +1,12 @@
 """Visual-grounded code credit: defects x elements x code spans -> per-token distillation weights.
 
-credit(statement) = max over defects d of IoU(union box of the elements the statement made, region(d)),
+credit(statement) = max over defects d and elements e the statement made of IoU(box(e), region(d)),
 weight(token)     = 1 + alpha * credit(statement the token belongs to).
+
+`box="statement"` compares the union box of all the statement's elements instead (the first version). A statement
+such as `ax.bar(labels, values)` draws the bars and the tick labels, so the union is the whole axes and a clipped
+tick label gets an IoU near 0.01 with it; each element's own box gives that label's statement an IoU near 1
+(benchmarks/attribution_injection.py measures both).
 
 Knows `RenderResult` and a tokenizer, nothing of the trainer.
 """
@@ -58,12 +63,18 @@ def statement_spans(code: str) -> dict[int, tuple[int, int]]:
     return spans
 
 
-def line_credit(result: RenderResult) -> dict[int, float]:
-    """Per source line (1-based), the max IoU between a defect region and the union box of the statement's elements.
+CREDIT_BOXES = ("element", "statement")
 
-    Lines an element names are first widened to their whole statement, so every line of a multi-line call is
-    credited. Lines with no element, and every line of a failed render, get no entry (credit 0).
+
+def line_credit(result: RenderResult, box: str = "element") -> dict[int, float]:
+    """Per source line (1-based), the max IoU between a defect region and the statement's box.
+
+    `box="element"`: the best IoU over the boxes of the elements the statement made; `"statement"`: the IoU with the
+    union box of those elements. Lines an element names are first widened to their whole statement, so every line of
+    a multi-line call is credited. Lines with no element, and every line of a failed render, get no entry (credit 0).
     """
+    if box not in CREDIT_BOXES:
+        raise ValueError(f"box={box!r} is not a credit box; use one of {CREDIT_BOXES}.")
     if not result.ok or not result.defects:
         return {}
     spans = statement_spans(result.code)
@@ -73,8 +84,8 @@ def line_credit(result: RenderResult) -> dict[int, float]:
             boxes[statement].append(element.bbox)
     credit: dict[int, float] = {}
     for (first, last), statement_boxes in boxes.items():
-        box = union_box(statement_boxes)
-        score = max(iou(box, defect.bbox) for defect in result.defects)
+        compared = statement_boxes if box == "element" else [union_box(statement_boxes)]
+        score = max(iou(one, defect.bbox) for one in compared for defect in result.defects)
         if score > 0:
             for line in range(first, last + 1):
                 credit[line] = max(credit.get(line, 0.0), score)
@@ -121,6 +132,7 @@ def token_weights(
     completion: str,
     code_offset: int,
     alpha: float,
+    box: str = "element",
 ) -> tuple[list[float], list[float], list[int | None]]:
     """Distillation weight `1 + alpha * credit`, the raw credit and the credited line of each completion token.
 
@@ -130,11 +142,12 @@ def token_weights(
         completion: the completion text.
         code_offset: where `result.code` starts inside `completion`.
         alpha: credit strength.
+        box: how a statement's box meets a defect's region (see `line_credit`).
 
     A token takes the highest credit of the lines its visible characters lie on (its credited line, None when
     it has no credit); whitespace-only tokens and tokens outside the code (prose, fences) get credit 0, weight 1.
     """
-    credit_by_line = line_credit(result)
+    credit_by_line = line_credit(result, box)
     line_starts = [0] + [i + 1 for i, char in enumerate(result.code) if char == "\n"]
     credits, credited_lines = [], []
     code_end = code_offset + len(result.code)

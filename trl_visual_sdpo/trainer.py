@@ -329,7 +329,9 @@ class VisualSDPOTrainer(GRPOTrainer):
         layer_counts = torch.zeros(len(ATTRIBUTION_LAYERS), device=device)
         for i, result in enumerate(step.results):
             spans = token_char_spans(self._tokenizer, step.completion_ids[i], step.texts[i])
-            w, c, lines = token_weights(result, spans, step.texts[i], step.code_offsets[i], self.args.credit_alpha)
+            w, c, lines = token_weights(
+                result, spans, step.texts[i], step.code_offsets[i], self.args.credit_alpha, self.args.credit_box
+            )
             step.token_spans.append(spans)  # kept for the render table's credit heat map (callbacks.py)
             step.token_weights.append(w)
             weights[i, : len(w)] = torch.tensor(w, device=device)
