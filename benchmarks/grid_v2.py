@@ -28,7 +28,8 @@ skipped, so the grid resumes where it stopped and can be spread over sittings (s
 first seed early); a training run stopped mid-way resumes from the checkpoint of its last held-out evaluation.
 `--report` (also run at the end) aggregates into `benchmarks/results/grid_v2.json` and `grid_v2.png`: per arm `seeds`,
 `eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over seeds and tasks), the held-out
-`curve`, `train_reward` and `train_exec_rate` per step, `rollouts_to_reach_grpo_final`, `vs_grpo` and `vs_zero_shot`
+`curve`, `train_reward` and `train_exec_rate` per step, `train_credit` (Visual-SDPO: the mean distillation token
+weight and share of credited tokens over training), `rollouts_to_reach_grpo_final`, `vs_grpo` and `vs_zero_shot`
 (difference to GRPO's final and to the warm start's held-out reward, paired bootstrap over tasks, 95 % interval), the
 same for the share of flawless held-out renders (`flawless`, `vs_grpo_flawless`, `vs_zero_shot_flawless`: the layout
 signal, which the held-out reward docks only a little; for runs that recorded `task_flawless`), and prints the README's
@@ -207,8 +208,10 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
     for name, checkpoint, history in _unfinished():
         arm, seed, key = _run_name(name)
         curves[key, arm, seed] = [h for h in history if "held_out" in h]
+        train_steps = se.training_steps(history)
         runs.setdefault(key, {}).setdefault(arm, []).append(
-            {"seed": seed, "checkpoint": checkpoint.name, "train_steps": se.training_steps(history)})
+            {"seed": seed, "checkpoint": checkpoint.name, "train_steps": train_steps,
+             **({"train_credit": credit} if (credit := se.credit_summary(train_steps)) else {})})
     for key, arms in finished.items():
         for arm, records in arms.items():
             for record in records:  # an untrained arm's one point is its final score, at step 0
@@ -290,6 +293,9 @@ def report() -> dict:
                                 for i, point in enumerate(first["final"]["curve"])]
                 row["train_reward"] = _mean_by_step(runs, "reward")
                 row["train_exec_rate"] = _mean_by_step(runs, "exec_rate")
+                credit = se.credit_summary([step for r in runs for step in r["final"].get("train_steps", [])])
+                if credit:
+                    row["train_credit"] = credit
                 if grpo_final is not None:
                     row["rollouts_to_reach_grpo_final"] = se.rollouts_to_reach(runs, grpo_final, untrained)
             if arm == "critique_revise":

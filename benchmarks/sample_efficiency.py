@@ -330,10 +330,24 @@ def rollouts_to_reach(records: list[dict], target: float, untrained: float | Non
     return None
 
 
+CREDIT_LOGS = {"credit_weight": "credit/mean_token_weight", "credited_frac": "credit/credited_token_frac"}
+
+
 def training_steps(log_history: list[dict]) -> list[dict]:
-    """Per optimizer step, the sampled training rollouts' mean reward and execution rate (TRL's logs)."""
-    return [{"step": h["step"], "reward": h["reward"], "exec_rate": h.get("rewards/executability_reward/mean")}
+    """Per optimizer step, the sampled training rollouts' mean reward and execution rate (TRL's logs), and for
+    Visual-SDPO the mean distillation token weight and the share of tokens with credit."""
+    return [{"step": h["step"], "reward": h["reward"], "exec_rate": h.get("rewards/executability_reward/mean"),
+             **{key: h[log] for key, log in CREDIT_LOGS.items() if log in h}}
             for h in log_history if "reward" in h]
+
+
+def credit_summary(train_steps: list[dict]) -> dict | None:
+    """Means over training steps of `credit_weight` and `credited_frac` (None for runs without credit logs): how far
+    from uniform the distillation weights were."""
+    logged = [step for step in train_steps if "credit_weight" in step]
+    if not logged:
+        return None
+    return {key: statistics.fmean(step[key] for step in logged) for key in CREDIT_LOGS} | {"steps": len(logged)}
 
 
 def training_rollout_scores(log_history: list[dict]) -> dict:

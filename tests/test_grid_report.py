@@ -39,6 +39,9 @@ def _run(arm: str, seed: int, level: float) -> dict:
         final["curve"] = [{"step": step, "rollouts": 8 * step, "held_out": _held_out(rewards, step)}
                           for step in (1, 2)]
         final["train_steps"] = [{"step": step, "reward": 2.0 + step, "exec_rate": 0.8} for step in (1, 2)]
+        if arm.startswith("sdpo"):  # Visual-SDPO logs its credit: weights 1.1 and 1.3, 10 % and 30 % credited
+            for step in final["train_steps"]:
+                step.update(credit_weight=0.9 + 0.2 * step["step"], credited_frac=-0.1 + 0.2 * step["step"])
     if arm == "critique_revise":  # as runs made before per-task flawless shares were recorded
         final.update(extra_generated_tokens=100, extra_renders=3)
     else:  # a flawless share 0.3 below the reward level, per task
@@ -80,6 +83,10 @@ def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
     assert same["vs_zero_shot"]["ci95"][0] < 0 < same["vs_zero_shot"]["ci95"][1]
     assert same["extra_renders"] == 3
     assert "vs_grpo" not in arms["grpo"] and "vs_zero_shot" not in arms["zero_shot"]
+    # how far from uniform the distillation weights were, averaged over steps and seeds; GRPO has no credit
+    assert arms["sdpo_credit"]["train_credit"] == pytest.approx({"credit_weight": 1.2, "credited_frac": 0.2,
+                                                                 "steps": 6})
+    assert "train_credit" not in arms["grpo"]
     assert arms["sdpo_credit"]["rollouts_to_reach_grpo_final"] == 0.0  # the warm start already reaches it
     # the flawless share gets the same paired intervals, where every run of both arms recorded it
     assert better["vs_grpo_flawless"]["ci95"][0] > 0.05 and better["vs_zero_shot_flawless"]["ci95"][0] > 0.05
@@ -98,7 +105,8 @@ def test_unfinished_runs_report_their_curve_so_far(runs_dir, tmp_path):
     rewards = _task_rewards(0.7, 0)  # 0.1 above the warm start and GRPO, on the same tasks
     history = []
     for step in (1, 2):
-        history += [{"step": step, "reward": 2.5, "rewards/executability_reward/mean": 0.9},
+        history += [{"step": step, "reward": 2.5, "rewards/executability_reward/mean": 0.9,
+                     "credit/mean_token_weight": 1.0 + 0.1 * step, "credit/credited_token_frac": 0.05},
                     {"step": step, "rollouts": 8 * step, "held_out": _held_out(rewards, step), "programs": []}]
         (folder / f"checkpoint-{step}").mkdir(parents=True)
         (folder / f"checkpoint-{step}" / "trainer_state.json").write_text(json.dumps({"log_history": history}))
@@ -111,6 +119,7 @@ def test_unfinished_runs_report_their_curve_so_far(runs_dir, tmp_path):
     assert list(grid[KEY]["in_progress"]) == ["sdpo_uniform"] and "sdpo_uniform" not in grid[KEY]["arms"]
     (run,) = grid[KEY]["in_progress"]["sdpo_uniform"]
     assert run["seed"] == 0 and run["checkpoint"] == "checkpoint-2"
+    assert run["train_credit"] == pytest.approx({"credit_weight": 1.15, "credited_frac": 0.05, "steps": 2})
     assert [point["step"] for point in run["curve"]] == [1, 2] and [s["step"] for s in run["train_steps"]] == [1, 2]
     last = run["curve"][-1]
     for baseline in ("vs_grpo", "vs_zero_shot", "vs_grpo_flawless", "vs_zero_shot_flawless"):
