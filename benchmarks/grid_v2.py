@@ -25,7 +25,7 @@ The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 
 The machinery (arms, training, held-out scoring, critique-revise) is `benchmarks/sample_efficiency.py`'s. Each
 arm-and-seed run writes `benchmarks/results/grid_v2/<arm>-seed<k>-<budget>.json` when it finishes and finished runs are
 skipped, so the grid resumes where it stopped and can be spread over sittings (seed-major order: every arm gets its
-first seed early); a training run stopped mid-way resumes from the checkpoint of its last held-out evaluation.
+first seed early); a training run stopped mid-way resumes from its last checkpoint (every `--checkpoint_every` steps).
 `--report` (also run at the end) aggregates into `benchmarks/results/grid_v2.json` and `grid_v2.png`: per arm `seeds`,
 `eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over seeds and tasks), the held-out
 `curve`, `train_reward` and `train_exec_rate` per step, `train_credit` (Visual-SDPO: the mean distillation token
@@ -459,7 +459,7 @@ def plot(table: dict, path: Path) -> None:
 def main() -> None:
     parser = se.budget_parser(__doc__.splitlines()[0], arms=DEFAULT_ARMS, choices=ARMS,
                               model="outputs/sft-chart-revise", steps=72, eval_every=24, max_completion_length=448,
-                              eval_tasks=32, eval_max_new_tokens=448, revise_rounds=1)
+                              eval_tasks=32, eval_max_new_tokens=448, revise_rounds=1, checkpoint_every=6)
     parser.add_argument("--temperature", type=float, default=0.7, help="Sampling temperature of the rollouts.")
     parser.add_argument("--samples_per_task", type=int, default=4)
     parser.add_argument("--eval_temperature", type=float, default=0.7)

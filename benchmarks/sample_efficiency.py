@@ -186,7 +186,7 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
                   num_generations=args.num_generations, max_completion_length=args.max_completion_length,
                   temperature=getattr(args, "temperature", 0.7), max_steps=args.steps,
                   learning_rate=args.learning_rate, logging_steps=1, save_strategy="steps",
-                  save_steps=args.eval_every, report_to="none",
+                  save_steps=getattr(args, "checkpoint_every", None) or args.eval_every, report_to="none",
                   bf16=False, use_cpu=not torch.cuda.is_available(), seed=seed)
     common.update(getattr(args, "trainer_overrides", {}))  # grid v2: the fastest generation settings, bf16 on GPU
     rewards = render_rewards(renderer)
@@ -480,7 +480,7 @@ def plot(by_budget: dict, path: Path) -> None:
 
 def budget_parser(description: str, *, arms: list[str], choices: list[str] | None = None, model: str | None,
                   steps: int, eval_every: int, max_completion_length: int, eval_tasks: int, eval_max_new_tokens: int,
-                  revise_rounds: int) -> argparse.ArgumentParser:
+                  revise_rounds: int, checkpoint_every: int | None = None) -> argparse.ArgumentParser:
     """The arguments of a grid of training runs that this benchmark and grid_v2.py share, with each one's defaults."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--arms", nargs="+", default=arms, choices=choices)
@@ -496,6 +496,9 @@ def budget_parser(description: str, *, arms: list[str], choices: list[str] | Non
     parser.add_argument("--eval_tasks", type=int, default=eval_tasks)
     parser.add_argument("--eval_max_new_tokens", type=int, default=eval_max_new_tokens)
     parser.add_argument("--revise_rounds", type=int, default=revise_rounds)
+    parser.add_argument("--checkpoint_every", type=int, default=checkpoint_every,
+                        help="Steps between checkpoints (None: at each held-out evaluation), from the last of which a "
+                        "stopped run resumes. Not part of the budget: it changes no result.")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
     return parser
 

@@ -17,26 +17,37 @@ class Stopped(Exception):
     """Stands in for the end of a sitting (the process is killed)."""
 
 
-def test_a_stopped_training_run_resumes_with_its_curve(tmp_path, tiny_text, monkeypatch):
+def _args(tmp_path, tiny_text, **budget) -> argparse.Namespace:
     model, tokenizer = tiny_text
     model.save_pretrained(tmp_path / "model")
     tokenizer.save_pretrained(tmp_path / "model")
-    monkeypatch.setattr(se, "CHECKPOINTS", tmp_path / "checkpoints")
-    args = argparse.Namespace(model=str(tmp_path / "model"), steps=2, eval_every=1, batch_size=2, num_generations=2,
-                              max_completion_length=8, temperature=0.7, learning_rate=1e-3, eval_tasks=1,
-                              samples_per_task=2, eval_temperature=0.7, eval_max_new_tokens=8, eval_batch_size=2,
-                              revise_rounds=1, trainer_overrides={})
-    path = tmp_path / "grid" / "grpo-seed0-key.json"
+    return argparse.Namespace(**{**dict(model=str(tmp_path / "model"), steps=2, eval_every=1, batch_size=2,
+                                        num_generations=2, max_completion_length=8, temperature=0.7,
+                                        learning_rate=1e-3, eval_tasks=1, samples_per_task=2, eval_temperature=0.7,
+                                        eval_max_new_tokens=8, eval_batch_size=2, revise_rounds=1,
+                                        trainer_overrides={}), **budget})
+
+
+def _stop_at_first_step_2_evaluation(monkeypatch) -> list[int]:
+    """Make the first held-out evaluation at step 2 end the sitting; returns the evaluated steps, in order."""
     evaluated_steps = []
     evaluate = se.seeded_evaluate
 
     def stop_at_step_2(model, tokenizer, renderer, tasks, args, seed, step):
         evaluated_steps.append(step)
-        if step == 2 and len(evaluated_steps) == 2:  # the first sitting ends after step 1's checkpoint
+        if step == 2 and evaluated_steps.count(2) == 1:
             raise Stopped
         return evaluate(model, tokenizer, renderer, tasks, args, seed, step)
 
     monkeypatch.setattr(se, "seeded_evaluate", stop_at_step_2)
+    return evaluated_steps
+
+
+def test_a_stopped_training_run_resumes_with_its_curve(tmp_path, tiny_text, monkeypatch):
+    monkeypatch.setattr(se, "CHECKPOINTS", tmp_path / "checkpoints")
+    args = _args(tmp_path, tiny_text)
+    path = tmp_path / "grid" / "grpo-seed0-key.json"
+    evaluated_steps = _stop_at_first_step_2_evaluation(monkeypatch)
     with pytest.raises(Stopped):
         se.run("grpo", 0, args, path)
     run_dir = tmp_path / "checkpoints" / "grid" / "grpo-seed0-key"
@@ -52,6 +63,22 @@ def test_a_stopped_training_run_resumes_with_its_curve(tmp_path, tiny_text, monk
     assert [s["step"] for s in final["train_steps"]] == [1, 2]  # the first sitting's training log is kept
     assert len(final["programs"]) == 2
     assert not run_dir.exists()  # the record holds everything; the checkpoints are gone
+
+
+def test_checkpoints_between_evaluations_save_the_steps_before_the_next_one(tmp_path, tiny_text, monkeypatch):
+    # One held-out evaluation, at the end (step 2), but a checkpoint every step: a sitting that ends during that
+    # evaluation loses only step 2, not the whole run.
+    monkeypatch.setattr(se, "CHECKPOINTS", tmp_path / "checkpoints")
+    args = _args(tmp_path, tiny_text, eval_every=2, checkpoint_every=1)
+    path = tmp_path / "grid" / "grpo-seed0-key.json"
+    evaluated_steps = _stop_at_first_step_2_evaluation(monkeypatch)
+    with pytest.raises(Stopped):
+        se.run("grpo", 0, args, path)
+    se.run("grpo", 0, args, path)
+    assert evaluated_steps == [2, 2]
+    final = json.loads(path.read_text())["final"]
+    assert final["resumed_from"] == "checkpoint-1" and [p["step"] for p in final["curve"]] == [2]
+    assert [s["step"] for s in final["train_steps"]] == [1, 2]
 
 
 def test_a_run_that_another_worker_holds_is_skipped(tmp_path, monkeypatch, capsys):
