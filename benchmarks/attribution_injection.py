@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,7 +259,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     sets: dict[str, list[Injection]] = {"chart": CHART, "web": WEB, "slide": SLIDE}
     defaults = {"chart": 32, "web": 20, "slide": 24}
-    report: dict = {"domains": {}}
+    command = ["python benchmarks/attribution_injection.py", *(sys.argv[1:] if argv is None else argv)]
+    report: dict = {"command": " ".join(command), "domains": {}}
     for domain in args.domains:
         pages = args.web_pages if args.web_pages and args.web_pages.is_dir() else None
         report["domains"][domain] = run_domain(domain, sets[domain], args.programs or defaults[domain], pages)
