@@ -1,7 +1,8 @@
 """Grid v2: Visual-SDPO against GRPO from a warm start whose rollouts run, so that rewards move.
 
 Every arm starts from the warm start of `recipes/sft_chart.py` (SmolLM2-135M-Instruct fine-tuned on the embedded
-chart programs, 70 % of them without their layout fixes: most of its programs run and many render with defects),
+chart programs, 70 % of them without their layout fixes, plus revision examples that read a flawed render's feedback
+and answer with the fixed program: most of its programs run and many render with defects),
 trains a LoRA adapter on the embedded training tasks, and is scored on `--eval_tasks` held-out tasks with sampled
 decoding (the training temperature, `--samples_per_task` samples per task, an RNG stream per seed and step so that
 arms at the same seed and step share their random numbers). Arms:
