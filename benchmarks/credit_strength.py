@@ -24,18 +24,16 @@ from pathlib import Path
 from transformers import AutoTokenizer
 
 from trl_visual_sdpo.credit import CREDIT_BOXES, token_char_spans, token_weights
-from trl_visual_sdpo.extract import extract_code
+from trl_visual_sdpo.extract import extract_code, render_completions
 from trl_visual_sdpo.render.chart import ChartRenderer
 
 
 RESULTS = Path(__file__).parent / "results"
 
 
-def program_weights(result, completion: str, offset: int, tokenizer, box: str) -> dict:
+def program_weights(result, completion: str, offset: int, spans: list[tuple[int, int]], box: str) -> dict:
     """Mean token weight, share of credited tokens and mean credit of a credited token of one completion."""
-    ids = tokenizer(completion, add_special_tokens=False)["input_ids"]
-    weights, credits, _ = token_weights(result, token_char_spans(tokenizer, ids, completion), completion, offset,
-                                        1.0, box)
+    weights, credits, _ = token_weights(result, spans, completion, offset, 1.0, box)
     credited = [c for c in credits if c > 0]
     return {"mean_token_weight": statistics.fmean(weights), "credited_token_frac": len(credited) / len(credits),
             "mean_credit_of_credited": statistics.fmean(credited) if credited else 0.0}
@@ -57,18 +55,19 @@ def main(argv: list[str] | None = None) -> dict:
     records = [json.loads(path.read_text()) for path in args.runs]
     completions = [program for record in records for program in record["final"]["programs"]]
     tokenizer = AutoTokenizer.from_pretrained(args.tokenizer or records[0]["budget"]["model"])
-    codes = [extract_code(completion, ("python",)) for completion in completions]
     renderer = ChartRenderer()
-    try:
-        results = renderer.render_batch([code for code, _ in codes])
+    try:  # extract, render and locate the code exactly as the trainer does
+        results = render_completions(renderer, completions)
+        offsets = [extract_code(completion, tuple(renderer.code_languages))[1] for completion in completions]
     finally:
         renderer.close()
     rows = []
-    for completion, (code, offset), result in zip(completions, codes, results):
-        result.code = code
+    for completion, offset, result in zip(completions, offsets, results):
         if result.ok and result.defects:
+            ids = tokenizer(completion, add_special_tokens=False)["input_ids"]
+            spans = token_char_spans(tokenizer, ids, completion)
             rows.append({"kinds": sorted({str(d.kind) for d in result.defects}),
-                         **{box: program_weights(result, completion, offset, tokenizer, box) for box in CREDIT_BOXES}})
+                         **{box: program_weights(result, completion, offset, spans, box) for box in CREDIT_BOXES}})
     kinds = sorted({kind for row in rows for kind in row["kinds"]})
     report = {"command": "python benchmarks/credit_strength.py", "runs": [p.name for p in args.runs],
               "programs": len(completions), "ran": sum(r.ok for r in results), "flawed": len(rows),
