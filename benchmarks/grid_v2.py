@@ -227,6 +227,9 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
                     held_out = point["held_out"]
                     row = {"step": point["step"], "rollouts": point["rollouts"],
                            **{m: held_out[m] for m in ("held_out_reward", "flawless_rate", "exec_rate")}}
+                    complete = _complete_flawless(f"{arm}-seed{entry['seed']}-{key}", point["step"], held_out)
+                    if complete:
+                        row.update({m: complete.get(m) for m in ("complete_flawless_rate", "label_recall")})
                     baselines = {"zero_shot": next(iter(curves.get((key, "zero_shot", entry["seed"]), [])), None),
                                  "grpo": next((p for p in curves.get((key, "grpo", entry["seed"]), [])
                                                if p["step"] == point["step"]), None)}
@@ -235,6 +238,11 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
                             row[f"vs_{name}"] = _paired([held_out["task_rewards"]], [base["held_out"]["task_rewards"]])
                             row[f"vs_{name}_flawless"] = _paired([held_out["task_flawless"]],
                                                                  [base["held_out"]["task_flawless"]])
+                            base_complete = _complete_flawless(f"{name}-seed{entry['seed']}-{key}", base["step"],
+                                                               base["held_out"])
+                            if complete and base_complete:
+                                row[f"vs_{name}_complete_flawless"] = _paired(
+                                    [complete["task_complete_flawless"]], [base_complete["task_complete_flawless"]])
                     entry["curve"].append(row)
     return runs
 
@@ -256,6 +264,73 @@ def _run_name(stem: str) -> tuple[str, int, str]:
     return arm, int(seed.removeprefix("seed")), key
 
 
+def _fidelity_path(name: str, step: int) -> Path:
+    return RESULTS / f"{RUNS.name}_fidelity" / f"{name}@{step}.json"
+
+
+def _kept_evaluations(budget: str = "*") -> Iterator[tuple[str, int, list[str], dict]]:
+    """(run name, step, held-out programs, held-out summary) of every held-out evaluation that kept its programs:
+    each curve point of a finished run (the last only, for runs made before points kept them; step 0 for an untrained
+    arm), and each evaluation so far of a run under way."""
+    for path in sorted(RUNS.glob(f"*-{budget}.json")):
+        final = json.loads(path.read_text())["final"]
+        points = [p for p in final.get("curve", []) if "programs" in p]
+        if not points and final.get("programs"):
+            last = final["curve"][-1] if final.get("curve") else {"step": 0, "held_out": final}
+            points = [{**last, "programs": final["programs"]}]
+        for point in points:
+            if "task_rewards" in point["held_out"]:  # the oldest runs kept no per-task scores
+                yield path.stem, point["step"], point["programs"], point["held_out"]
+    for name, _, history in _unfinished(budget=budget):
+        for entry in history:
+            if "held_out" in entry and "programs" in entry:
+                yield name, entry["step"], entry["programs"], entry["held_out"]
+
+
+def score_fidelity(budget: str = "*") -> int:
+    """Label fidelity of each kept held-out evaluation of the `budget` key (`*`: all) made before evaluations
+    measured it (`label_recall`, `complete_flawless_rate`, `task_complete_flawless`: flawless without dropping a
+    label the prompt names), by rendering its programs again: one file per evaluation,
+    `<runs>_fidelity/<run>@<step>.json`, so that it resumes. Returns how many it scored."""
+    from trl_visual_sdpo.data import load_chart_tasks
+    from trl_visual_sdpo.extract import render_completions
+    from trl_visual_sdpo.render.chart import ChartRenderer
+
+    todo = [(name, step, programs, held_out) for name, step, programs, held_out in _kept_evaluations(budget)
+            if "task_complete_flawless" not in held_out and not _fidelity_path(name, step).exists()]
+    if not todo:
+        return 0
+    renderer = ChartRenderer()
+    try:
+        for name, step, programs, held_out in todo:
+            n_tasks = len(held_out["task_rewards"])
+            tasks = load_chart_tasks("test", n=n_tasks)
+            results = render_completions(renderer, programs, description=f"{name}@{step}")
+            summary = se._summarize(programs, results, tasks, renderer, len(programs) // n_tasks)
+            path = _fidelity_path(name, step)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({key: summary.get(key) for key in (
+                "label_recall", "complete_flawless_rate", "task_complete_flawless", "flawless_rate")} | {
+                "code_commit": code_commit()}, indent=2))
+    finally:
+        renderer.close()
+    return len(todo)
+
+
+def _complete_flawless(name: str, step: int, held_out: dict) -> dict | None:
+    """`label_recall`, `complete_flawless_rate` and `task_complete_flawless` of one held-out evaluation: its own, or
+    the `--fidelity` score of its programs; None when neither exists."""
+    if "task_complete_flawless" in held_out:
+        return held_out
+    path = _fidelity_path(name, step)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _final_step(record: dict) -> int:
+    curve = record["final"].get("curve")
+    return curve[-1]["step"] if curve else 0
+
+
 def report() -> dict:
     records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))]
     by_budget: dict[str, dict[str, list]] = {}
@@ -269,6 +344,12 @@ def report() -> dict:
         # have only the pooled `flawless_rate`)
         flawless = {arm: [r["final"]["task_flawless"] for r in sorted(runs, key=lambda r: r["seed"])]
                     for arm, runs in arms.items() if all("task_flawless" in r["final"] for r in runs)}
+        # flawless without dropping a requested label, for arms whose every run measured it (or was rescored by
+        # --fidelity): the rubric cannot see a label that was deleted to cure its defect
+        fidelity = {arm: [_complete_flawless(f"{arm}-seed{r['seed']}-{key}", _final_step(r), r["final"])
+                          for r in sorted(runs, key=lambda r: r["seed"])] for arm, runs in arms.items()}
+        complete = {arm: [f["task_complete_flawless"] for f in found] for arm, found in fidelity.items()
+                    if all(found)}
         grpo_final = _pooled(finals["grpo"]) if "grpo" in finals else None
         untrained = _pooled(finals["zero_shot"]) if "zero_shot" in finals else None
         table = {}
@@ -304,12 +385,18 @@ def report() -> dict:
                 row["extra_renders"] = statistics.fmean(r["final"]["extra_renders"] for r in runs)
             if arm in flawless:
                 row["flawless"] = {"mean": _pooled(flawless[arm]), "ci95": bootstrap(flawless[arm])}
+            if arm in complete:
+                row["complete_flawless"] = {"mean": _pooled(complete[arm]), "ci95": bootstrap(complete[arm])}
+                if recalls := [f["label_recall"] for f in fidelity[arm] if f.get("label_recall") is not None]:
+                    row["label_recall"] = statistics.fmean(recalls)
             # vs_zero_shot: did training move the policy beyond its sampling and seed spread at all?
             for baseline in ("grpo", "zero_shot"):
                 if baseline in finals and arm != baseline:
                     row[f"vs_{baseline}"] = _paired(finals[arm], finals[baseline])
                 if baseline in flawless and arm in flawless and arm != baseline:
                     row[f"vs_{baseline}_flawless"] = _paired(flawless[arm], flawless[baseline])
+                if baseline in complete and arm in complete and arm != baseline:
+                    row[f"vs_{baseline}_complete_flawless"] = _paired(complete[arm], complete[baseline])
             table[arm] = row
         runs = [r for arm_runs in arms.values() for r in arm_runs]
         out[key] = {"budget": runs[0]["budget"], "arms": table,
@@ -340,23 +427,30 @@ def summary_table(grid: dict) -> str:
         budget = entry["budget"]
         lines = [(f"budget {key}: {budget['steps']} steps x {budget['batch_size']} rollouts, "
                   f"{budget['eval_tasks']} held-out tasks x {budget['samples_per_task']} samples"), "",
-                 "| arm | seeds | held-out reward | exec | flawless | vs warm start | vs GRPO | flawless vs GRPO |",
-                 "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+                 "| arm | seeds | held-out reward | exec | flawless | vs warm start | vs GRPO | flawless vs GRPO | "
+                 "flawless, every label | its change vs GRPO |",
+                 "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for arm in sorted(entry["arms"], key=ARMS.index):
             row = entry["arms"][arm]
             flawless = interval(row["flawless"], signed=False) if "flawless" in row else f"{row['flawless_rate']:.2f}"
             lines.append(f"| {arm} | {','.join(map(str, row['seeds']))} | {interval(row['final'], signed=False)} | "
                          f"{row['exec_rate']:.2f} | {flawless} | {interval(row.get('vs_zero_shot'))} | "
-                         f"{interval(row.get('vs_grpo'))} | {interval(row.get('vs_grpo_flawless'))} |")
+                         f"{interval(row.get('vs_grpo'))} | {interval(row.get('vs_grpo_flawless'))} | "
+                         f"{interval(row.get('complete_flawless'), signed=False)} | "
+                         f"{interval(row.get('vs_grpo_complete_flawless'))} |")
         for arm, runs in sorted(entry.get("in_progress", {}).items(), key=lambda item: ARMS.index(item[0])):
             for run in runs:
                 for point in run["curve"]:
                     changes = [f"vs {name} {interval(point[field])}, flawless {interval(point[f'{field}_flawless'])}"
+                               + (f", flawless with every label {interval(point[f'{field}_complete_flawless'])}"
+                                  if f"{field}_complete_flawless" in point else "")
                                for field, name in (("vs_zero_shot", "warm start"), ("vs_grpo", "GRPO at this step"))
                                if field in point]
+                    complete = (f", flawless with every label {point['complete_flawless_rate']:.2f}"
+                                if "complete_flawless_rate" in point else "")
                     lines.append("; ".join([f"- in progress: {arm} seed {run['seed']} at step {point['step']}: "
                                             f"held-out reward {point['held_out_reward']:.3f}, flawless "
-                                            f"{point['flawless_rate']:.2f}", *changes]))
+                                            f"{point['flawless_rate']:.2f}{complete}", *changes]))
         tables.append("\n".join(lines))
     return "\n\n".join(tables)
 
@@ -476,6 +570,10 @@ def main() -> None:
                         help="A tiny grid (2 steps, 2 tasks x 2 samples, 64 tokens, seed 0) into grid_v2_smoke/.")
     parser.add_argument("--renders", type=int, metavar="SEED",
                         help="Only draw the held-out renders of every arm at this seed (grid_v2_renders_seed<k>.png).")
+    parser.add_argument("--fidelity", nargs="?", const="*", metavar="KEY",
+                        help="Render the kept held-out programs of runs made before evaluations measured label "
+                        "fidelity (flawless without dropping a label the prompt names), of this budget key or all, "
+                        "then report.")
     parser.add_argument("--renders_budget", default="*", metavar="KEY",
                         help="With --renders: only the runs of this budget key (the last part of a run's file name).")
     args = parser.parse_args()
@@ -485,7 +583,9 @@ def main() -> None:
         args.seeds, args.steps, args.eval_every, args.batch_size, args.num_generations = [0], 2, 1, 4, 2
         args.max_completion_length = args.eval_max_new_tokens = 64
         args.eval_tasks, args.samples_per_task = 2, 2
-    if args.report:
+    if args.fidelity:
+        print(f"{score_fidelity(args.fidelity)} held-out evaluations scored for label fidelity")
+    if args.report or args.fidelity:
         print(summary_table(report()))
         return
     if args.renders is not None:

@@ -95,11 +95,13 @@ def run_path(arm: str, seed: int, args) -> Path:
 
 
 def _with_task_scores(summary: dict, evaluations, samples_per_task: int) -> dict:
-    """`summary` plus the per-task held-out rewards and flawless shares: the units the grid's intervals resample."""
-    from trl_visual_sdpo.evaluation import task_flawless, task_rewards
+    """`summary` plus the per-task held-out rewards, flawless shares and flawless-with-every-requested-label shares:
+    the units the grid's intervals resample."""
+    from trl_visual_sdpo.evaluation import task_complete_flawless, task_flawless, task_rewards
 
     summary["task_rewards"] = task_rewards(evaluations, samples_per_task)
     summary["task_flawless"] = task_flawless(evaluations, samples_per_task)
+    summary["task_complete_flawless"] = task_complete_flawless(evaluations, samples_per_task)
     return summary
 
 
@@ -224,7 +226,8 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
     trainer.train(resume_from_checkpoint=resume)
     train_seconds = time.perf_counter() - start - eval_seconds[0]
     evaluations = [h for h in trainer.state.log_history if "held_out" in h]
-    curve = [{key: h[key] for key in ("step", "rollouts", "held_out")} for h in evaluations]
+    # each point keeps its programs: later measures (label fidelity) can score every step, not only the last
+    curve = [{key: h[key] for key in ("step", "rollouts", "held_out", "programs")} for h in evaluations]
     final = dict(curve[-1]["held_out"])
     final.update(train_seconds=train_seconds, rollouts=args.steps * args.batch_size, curve=curve,
                  programs=evaluations[-1]["programs"], resumed_from=resume and Path(resume).name,

@@ -190,3 +190,43 @@ def test_renders_of_a_run_under_way_come_from_its_last_checkpoint(runs_dir, tmp_
         {"log_history": [{"step": 4, "rollouts": 32, "held_out": held_out, "programs": [ok] * 8}]}))
     path = grid_v2.plot_renders(0, tasks=2, budget="otherkey")  # the only run of that budget is under way
     assert path == runs_dir.parent / "grid_v2_renders_seed0_otherkey.png" and path.stat().st_size > 10_000
+
+
+def test_flawless_with_every_label_from_the_records_or_the_fidelity_scores(runs_dir):
+    for arm in ("zero_shot", "grpo", "sdpo_credit"):  # runs that measured it: sdpo_credit drops labels
+        for seed in range(3):
+            path = runs_dir / f"{arm}-seed{seed}-{KEY}.json"
+            record = json.loads(path.read_text())
+            dropped = 0.2 if arm == "sdpo_credit" else 0.0
+            record["final"].update(task_complete_flawless=[max(0.0, f - dropped) for f in
+                                                           record["final"]["task_flawless"]], label_recall=0.9)
+            path.write_text(json.dumps(record))
+    for seed in range(3):  # made before: rescored by --fidelity, at its final step (0: untrained)
+        scores = {"task_complete_flawless": [0.1] * TASKS, "label_recall": 0.8}
+        path = grid_v2._fidelity_path(f"critique_revise-seed{seed}-{KEY}", 0)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(scores))
+    grid = grid_v2.report()
+    arms = grid[KEY]["arms"]
+    change = arms["sdpo_credit"]["vs_grpo_complete_flawless"]
+    flawless_change = arms["sdpo_credit"]["vs_grpo_flawless"]["difference"]
+    assert change["difference"] < flawless_change - 0.1 and change["ci95"][0] <= change["difference"]
+    assert arms["critique_revise"]["complete_flawless"]["mean"] == pytest.approx(0.1)
+    assert arms["critique_revise"]["label_recall"] == pytest.approx(0.8)
+    assert "vs_grpo_complete_flawless" in arms["critique_revise"]
+    assert "flawless, every label" in grid_v2.summary_table(grid)
+
+
+def test_fidelity_rescoring_renders_kept_programs_once(runs_dir):
+    from trl_visual_sdpo.data import load_chart_tasks
+
+    reference = load_chart_tasks("test", n=1)["reference_code"][0]
+    no_ticks = f"```python\n{reference}\nax.set_xticks([])\n```"  # "fixed" by deleting every category label
+    record = json.loads((runs_dir / f"zero_shot-seed0-{KEY}.json").read_text())
+    record["final"].update(programs=[f"```python\n{reference}\n```", no_ticks], task_rewards=[0.9])
+    (runs_dir / f"zero_shot-seed0-{KEY}.json").write_text(json.dumps(record))
+    assert grid_v2.score_fidelity(KEY) == 1  # the one run that kept programs
+    scores = json.loads(grid_v2._fidelity_path(f"zero_shot-seed0-{KEY}", 0).read_text())
+    assert scores["flawless_rate"] == 1.0  # the rubric sees nothing wrong with either
+    assert scores["task_complete_flawless"] == [0.5] and scores["label_recall"] == pytest.approx(0.5)
+    assert grid_v2.score_fidelity(KEY) == 0  # resumes: nothing left to score

@@ -1,12 +1,13 @@
 from test_chartmimic import REFERENCE
 
-from trl_visual_sdpo.render.base import CLIPPED_TEXT, Defect, RenderResult
+from trl_visual_sdpo.render.base import CLIPPED_TEXT, Defect, Element, RenderResult
 from trl_visual_sdpo.render.chart import ChartRenderer
 from trl_visual_sdpo.rewards import (
     ReferenceSimilarity,
     combined_chart_reward,
     defect_free_reward,
     executability_reward,
+    label_recall_reward,
     reference_similarity_reward,
 )
 from trl_visual_sdpo.rubric import rubric_scores
@@ -68,3 +69,16 @@ def test_the_trainer_lends_its_renderer_to_module_level_rewards_without_changing
     assert bound is not reference_similarity_reward and bound.renderer is renderer
     assert reference_similarity_reward._renderer is None and bound.__name__ == "reference_similarity_reward"
     assert with_renderer(ReferenceSimilarity(renderer=renderer), BoxRenderer()).renderer is renderer
+
+
+def test_label_recall_reward_docks_labels_deleted_to_cure_a_defect():
+    def drawn(*texts):
+        return RenderResult(ok=True, elements=[Element(id=t, kind="text", bbox=(0.0, 0.0, 1.0, 1.0), text=t)
+                                               for t in texts])
+
+    prompt = [{"role": "user", "content": "Draw a bar chart of ['Coal', 'Wind', 'Solar', 'Nuclear']."}]
+    unasked = [{"role": "user", "content": "Draw any bar chart."}]
+    results = [drawn("Coal", "Wind", "Solar", "Nuclear"), drawn("Coal", "Wind"), CRASHED, drawn("Coal")]
+    assert label_recall_reward(prompts=[prompt] * 3 + [unasked], completions=[""] * 4,
+                               render_results=results) == [1.0, 0.5, 0.0, 1.0]
+    assert label_recall_reward(prompts=[prompt], completions=[""], render_results=[OURS]) == [None]

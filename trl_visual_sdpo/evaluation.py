@@ -12,6 +12,7 @@ from rich.progress import Progress
 
 from trl_visual_sdpo.extract import render_completions
 from trl_visual_sdpo.metrics import domain_metric
+from trl_visual_sdpo.metrics.fidelity import label_recall, prompt_text
 from trl_visual_sdpo.render.base import Renderer
 from trl_visual_sdpo.results import RenderResult
 
@@ -144,6 +145,15 @@ class TaskEvaluation:
     reward: float = 0.0
     """The held-out reward: the mean of execution (0/1), the defect-free score (`rubric["overall"]`) and, with a
     reference, the metric's headline similarity."""
+    label_recall: float | None = None
+    """Share of the labels the prompt quotes (and the reference draws) that the render draws
+    (`metrics.fidelity.label_recall`); None when the prompt names none."""
+
+    @property
+    def complete_flawless(self) -> bool:
+        """Ran, rendered with no defect, and dropped none of the requested labels: "flawless" that was not reached
+        by drawing less."""
+        return self.result.ok and not self.result.defects and self.label_recall in (None, 1.0)
 
 
 def evaluate_policy(
@@ -203,10 +213,18 @@ def score_renders(
             task_ids, completions, results, references or [None] * len(results), strict=True
         )
     ]
-    for evaluation in evaluations:
+    prompts = [prompt_text(p) for p in tasks["prompt"] for _ in range(samples_per_task)] if "prompt" in columns else []
+    for i, evaluation in enumerate(evaluations):
         parts = [float(evaluation.result.ok), evaluation.result.rubric.get("overall", 0.0)]
         evaluation.reward = statistics.fmean(parts + ([evaluation.scores[headline]] if references else []))
+        if prompts:
+            evaluation.label_recall = label_recall(evaluation.result, prompts[i], evaluation.reference)
     summary = summarize_renders(results)
+    if prompts and evaluations:  # the shortcut the rubric cannot see: "no defect" reached by dropping labels
+        summary["complete_flawless_rate"] = sum(e.complete_flawless for e in evaluations) / len(evaluations)
+        recalls = [e.label_recall for e in evaluations if e.label_recall is not None]
+        if recalls:
+            summary["label_recall"] = statistics.fmean(recalls)
     if samples_per_task > 1:
         summary.update(pass_at_k(results, samples_per_task))
     if references:
@@ -235,6 +253,12 @@ def task_flawless(evaluations: Sequence[TaskEvaluation], samples_per_task: int =
     intervals. The held-out reward docks a defect only a little (one axis of the rubric's mean), so the layout
     change a run makes shows here first."""
     return _per_task([float(e.result.ok and not e.result.defects) for e in evaluations], samples_per_task)
+
+
+def task_complete_flawless(evaluations: Sequence[TaskEvaluation], samples_per_task: int = 1) -> list[float]:
+    """Per task, the share of its samples that are `complete_flawless`: flawless without dropping a requested label
+    (a defect fixed by deleting the labels it was in does not count)."""
+    return _per_task([float(e.complete_flawless) for e in evaluations], samples_per_task)
 
 
 def paired_change(before: Sequence[float], after: Sequence[float], resamples: int = 2000,

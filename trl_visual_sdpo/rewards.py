@@ -22,6 +22,7 @@ from typing import Callable, Sequence
 
 from trl_visual_sdpo.extract import render_completions
 from trl_visual_sdpo.metrics import domain_metric
+from trl_visual_sdpo.metrics.fidelity import label_recall, prompt_text
 from trl_visual_sdpo.render.base import Renderer
 from trl_visual_sdpo.results import RenderResult
 
@@ -53,6 +54,7 @@ class RenderReward:
 
     def __call__(self, prompts=None, completions=None, render_results=None, **kwargs) -> list[float | None]:
         results = self.results(completions, render_results)
+        kwargs["prompts"] = prompts
         return [None if r.infra_error else self.score(r, i, kwargs) for i, r in enumerate(results)]
 
 
@@ -80,19 +82,47 @@ class ReferenceSimilarity(RenderReward):
             self._references[key] = self.renderer.render(code)
         return self._references[key]
 
-    def score(self, result, index, kwargs):
+    def task_reference(self, index: int, kwargs: dict) -> RenderResult | None:
+        """The render of sample `index`'s `reference_code` (None without the column); a reference our infrastructure
+        failed to render is not cached, so the next step renders it again."""
         references = kwargs.get("reference_code")
         if references is None:
+            return None
+        reference = self.reference(references[index])
+        if reference.infra_error:
+            self._references.pop(hashlib.sha256(references[index].encode()).hexdigest(), None)
+        return reference
+
+    def score(self, result, index, kwargs):
+        reference = self.task_reference(index, kwargs)
+        if reference is None:
             raise ValueError("reference_similarity_reward needs a `reference_code` column in the dataset (the "
                              "program that draws the target chart).")
-        reference = self.reference(references[index])
-        if reference.infra_error:  # not the program's doing, and not to be cached: the next step renders it again
-            self._references.pop(hashlib.sha256(references[index].encode()).hexdigest(), None)
+        if reference.infra_error:  # not the program's doing
             return None
         if not result.ok or not reference.ok:
             return 0.0
         metric, headline = domain_metric(self.renderer.domain)
         return metric(result, reference)[headline]
+
+
+class LabelRecall(ReferenceSimilarity):
+    """The share of the labels the prompt quotes that the render draws (`metrics.fidelity.label_recall`; with a
+    `reference_code` column, only those the reference draws count); 1 when the prompt names none, 0 for a failed
+    program. The rubric cannot see a label that is not drawn, so a defect can be "fixed" by deleting the labels it was
+    in (`ax.set_xticks([])`); add this reward to close that shortcut."""
+
+    def __init__(self, name: str = "label_recall_reward", renderer: Renderer | None = None):
+        super().__init__(name, renderer)
+
+    def score(self, result, index, kwargs):
+        reference = self.task_reference(index, kwargs)
+        if reference is not None and reference.infra_error:
+            return None
+        if not result.ok:
+            return 0.0
+        recall = label_recall(result, prompt_text(kwargs["prompts"][index]), reference)
+        return 1.0 if recall is None else recall
 
 
 executability_reward = Executability("executability_reward")
@@ -102,6 +132,9 @@ defect_free_reward = DefectFree("defect_free_reward")
 reference_similarity_reward = ReferenceSimilarity()
 """ChartMimic low-level similarity to the reference chart in [0, 1]; 0 for failed programs. For another domain,
 build `ReferenceSimilarity(renderer=...)` with that domain's renderer."""
+label_recall_reward = LabelRecall()
+"""Share of the prompt's quoted labels the render draws, in [0, 1]; 0 for failed programs. Not in
+`render_rewards()`: add it where prompts quote the labels (the embedded chart tasks do)."""
 
 
 def with_renderer(reward: Callable, renderer: Renderer) -> Callable:
