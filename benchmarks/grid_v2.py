@@ -33,8 +33,11 @@ first seed early); a training run stopped mid-way resumes from its last checkpoi
 weight and share of credited tokens over training), `rollouts_to_reach_grpo_final`, `vs_grpo` and `vs_zero_shot`
 (difference to GRPO's final and to the warm start's held-out reward, paired bootstrap over tasks, 95 % interval), the
 same for the share of flawless held-out renders (`flawless`, `vs_grpo_flawless`, `vs_zero_shot_flawless`: the layout
-signal, which the held-out reward docks only a little; for runs that recorded `task_flawless`), and prints the README's
-table (one row per arm).
+signal, which the held-out reward docks only a little; for runs that recorded `task_flawless`), the same again for
+the share flawless with every label the prompt names (`complete_flawless`, `label_recall`, `vs_grpo_complete_flawless`:
+"flawless" reached by deleting labels does not count), and prints the README's table (one row per arm). Runs made
+before held-out evaluations measured label fidelity get it from `--fidelity`, which renders their kept programs again
+into `<runs>_fidelity/<run>@<step>.json`.
 
 CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
 
