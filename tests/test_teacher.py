@@ -128,3 +128,27 @@ def test_every_shipped_repair_hint_names_a_defect_kind():
 
     for renderer in (ChartRenderer, WebRenderer, SlideRenderer):
         assert renderer.repair_hints and set(renderer.repair_hints) <= set(DEFECT_KINDS), renderer.__name__
+
+
+def test_label_feedback_names_the_requested_labels_a_render_left_out(tmp_path, tiny_text):
+    from datasets import Dataset
+
+    model, tokenizer = tiny_text
+    prompt = [{"role": "user", "content": "Draw the boxes 'title', 'legend' and 'axes'."}]
+
+    def trainer(**overrides):
+        return VisualSDPOTrainer(model=model, reward_funcs=[box_reward], args=_config(tmp_path, **overrides),
+                                 train_dataset=Dataset.from_dict({"prompt": [prompt] * 8}),
+                                 processing_class=tokenizer, renderer=BoxRenderer(),
+                                 rollout_func=scripted_rollout(SCRIPT))
+
+    batch = _batch(trainer(label_feedback=True))
+    clean = _user_text(batch, 1)  # no defect, but no 'axes' box: not called clean
+    assert "no visual problems" not in clean and "found 1 problem:" in clean
+    assert "- [missing_labels] the request names 'axes', which the render does not show" in clean
+    overlap = _user_text(batch, 0)
+    assert "found 2 problems:" in overlap and "[text_overlap]" in overlap and "[missing_labels]" in overlap
+    assert "[missing_labels]" not in _user_text(batch, 2)  # a crash is told its error, not its labels
+    assert "no visual problems" in _user_text(_batch(trainer()), 1)  # off by default
+    with pytest.raises(ValueError, match=r"label_feedback=True.*no 'rubric'"):
+        _config(tmp_path, label_feedback=True, feedback_channels=["image"])

@@ -64,6 +64,12 @@ class VisualSDPOConfig(GRPOConfig):
             "rotate crowded tick labels (`ax.tick_params(...)`)"): the rubric names the problem, but a small teacher
             may not know the idiom that fixes it (`benchmarks/teacher_lift.py`, channel `rubric_hints`). Needs the
             `"rubric"` channel.
+        label_feedback (`bool`, *optional*, defaults to `False`):
+            A rubric line naming the labels the prompt quotes (`['Apples', 'Figs']`, series names) that the render
+            does not draw (`metrics.fidelity`). The rubric cannot see an element that is not drawn, so without it a
+            rollout that cured a crowded axis by deleting its labels is called clean and the teacher endorses the
+            deletion (`benchmarks/label_feedback_lift.py`). Needs the `"rubric"` channel; prompts that quote no
+            label get no line.
         flawless_renders (`str`, *optional*, defaults to `"distil"`):
             What to do with a rollout that rendered with no defect: `"distil"` (the teacher still reads the
             feedback, which confirms the program) or `"skip"` (no distillation loss on that rollout).
@@ -156,6 +162,11 @@ class VisualSDPOConfig(GRPOConfig):
         default=False,
         metadata={"help": "After the rubric's defects, the renderer's repair hint for each kind found (needs the "
                   "'rubric' channel)."},
+    )
+    label_feedback: bool = field(
+        default=False,
+        metadata={"help": "A rubric line naming the labels the prompt quotes that the render does not draw (needs "
+                  "the 'rubric' channel)."},
     )
     flawless_renders: str = field(
         default="distil",
@@ -259,6 +270,9 @@ class VisualSDPOConfig(GRPOConfig):
         if self.repair_hints and "rubric" not in self.feedback_channels:
             raise ValueError("`repair_hints=True` adds hints to the rubric, but `feedback_channels` "
                              f"{self.feedback_channels} has no 'rubric': add it, or set `repair_hints=False`.")
+        if self.label_feedback and "rubric" not in self.feedback_channels:
+            raise ValueError("`label_feedback=True` adds a line to the rubric, but `feedback_channels` "
+                             f"{self.feedback_channels} has no 'rubric': add it, or set `label_feedback=False`.")
         if self.flawless_renders not in FLAWLESS_POLICIES:
             raise ValueError(f"`flawless_renders` must be one of {FLAWLESS_POLICIES}, got {self.flawless_renders!r}.")
         if self.demonstrations not in DEMONSTRATION_MODES:

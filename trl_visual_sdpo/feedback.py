@@ -7,7 +7,9 @@ Per rollout the teacher gets the student's prompt, then, appended to the last us
 - channel "image": the rendered picture, as an image content part (vision-language models);
 - channel "rubric": each defect with its kind, message and the code lines responsible, plus the rubric scores;
   with repair hints, then the renderer's hint for each kind of defect found (what to change, in the medium's own
-  terms: the rubric names the problem, a small model does not know the idiom that fixes it).
+  terms: the rubric names the problem, a small model does not know the idiom that fixes it); with label feedback, a
+  line naming the labels the request quotes that the render leaves out (a render that cured its defects by deleting
+  their labels is then not called clean).
 
 Then the teacher scores the student's own completion tokens after this longer prompt.
 """
@@ -18,6 +20,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from trl_visual_sdpo.results import Defect, RenderResult
+
+
+MISSING_LABELS = "missing_labels"
+"""The rubric's name for requested labels the render leaves out: not a `Defect` (it has no place on the render)."""
 
 
 CRASH_TEMPLATE = (
@@ -76,14 +82,26 @@ def repair_text(defects: list[Defect], hints: Mapping[str, str] | None) -> str:
     return "How to fix them:\n" + "\n".join(lines) if lines else ""
 
 
-def rubric_text(result: RenderResult, hints: Mapping[str, str] | None = None) -> str:
-    """The rubric channel's text for a successful render (`hints`: repair hint per defect kind, or None)."""
+def missing_labels_text(labels: list[str]) -> str:
+    """The rubric line for labels the request names that the render does not show (`metrics.fidelity`)."""
+    quoted = ", ".join(f"'{label}'" for label in labels)
+    return f"- [{MISSING_LABELS}] the request names {quoted}, which the render does not show: draw every one"
+
+
+def rubric_text(result: RenderResult, hints: Mapping[str, str] | None = None,
+                missing_labels: list[str] | None = None) -> str:
+    """The rubric channel's text for a successful render (`hints`: repair hint per defect kind, or None;
+    `missing_labels`: labels the request names that the render does not draw, or None). A render with no defect
+    that dropped requested labels is not called clean: otherwise the teacher would endorse deleting the labels a
+    defect was in."""
     scores = ", ".join(f"{axis} {score:.2f}" for axis, score in sorted(result.rubric.items()))
-    if not result.defects:
+    if not result.defects and not missing_labels:
         return CLEAN_TEMPLATE.format(scores=scores or "n/a")
     ranked = sorted(result.defects, key=lambda d: -d.severity)
-    count = f"{len(ranked)} problem" + ("s" if len(ranked) > 1 else "")
-    found = [describe_defect(d, result) for d in ranked]
+    problems = len(ranked) + bool(missing_labels)
+    count = f"{problems} problem" + ("s" if problems > 1 else "")
+    found = [describe_defect(d, result) for d in ranked] + ([missing_labels_text(missing_labels)]
+                                                             if missing_labels else [])
     repair = repair_text(ranked, hints)
     return RUBRIC_TEMPLATE.format(count=count, defects="\n".join(found + ([repair] if repair else [])),
                                   scores=scores or "n/a")
@@ -107,6 +125,7 @@ def feedback_text(
     demonstration: RenderResult | None = None,
     language: str = "python",
     hints: Mapping[str, str] | None = None,
+    missing_labels: list[str] | None = None,
 ) -> str:
     """All the text the teacher reads about one rollout (the image, if any, is added separately)."""
     demo = [demonstration_text(demonstration, language)] if demonstration is not None else []
@@ -117,7 +136,7 @@ def feedback_text(
     if "image" in channels and result.image_png:
         parts.append(IMAGE_INTRO)
     if "rubric" in channels:
-        parts.append(rubric_text(result, hints))
+        parts.append(rubric_text(result, hints, missing_labels))
     return "\n\n".join(parts + demo)
 
 
@@ -129,6 +148,7 @@ def build_teacher_prompt(
     demonstration: RenderResult | None = None,
     language: str = "python",
     hints: Mapping[str, str] | None = None,
+    missing_labels: list[str] | None = None,
 ) -> Any:
     """The teacher's prompt for one rollout, in the same format as the student's prompt.
 
@@ -142,6 +162,8 @@ def build_teacher_prompt(
         language: fence language of the demonstration's program.
         hints: the renderer's repair hint per defect kind (`repair_hints`), shown after each rubric defect; None
             shows none.
+        missing_labels: labels the prompt names that the render does not draw (`label_feedback`), a rubric line;
+            None or empty adds none.
 
     Returns:
         The prompt with the feedback appended to its last user turn. The render travels as an image content part
@@ -151,7 +173,7 @@ def build_teacher_prompt(
     """
     if result.infra_error:
         return prompt
-    text = feedback_text(result, channels, max_error_chars, demonstration, language, hints)
+    text = feedback_text(result, channels, max_error_chars, demonstration, language, hints, missing_labels)
     image = result.image() if "image" in channels else None
     if isinstance(prompt, str):
         if image is not None:

@@ -47,6 +47,7 @@ from trl_visual_sdpo.extract import completion_text, extract_code, render_comple
 from trl_visual_sdpo.feedback import build_teacher_prompt
 from trl_visual_sdpo.hub import build_model_card
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
+from trl_visual_sdpo.metrics.fidelity import expected_labels, missing_labels, prompt_text
 from trl_visual_sdpo.render.base import Renderer
 from trl_visual_sdpo.results import ATTRIBUTION_RUNTIME, RenderResult
 from trl_visual_sdpo.rewards import with_renderer
@@ -310,10 +311,12 @@ class VisualSDPOTrainer(GRPOTrainer):
         if "tool_mask" in output:
             loss_mask = loss_mask * output["tool_mask"]
         output["distill_num_items"] = gather(loss_mask.sum().float()).sum()
+        missing = [missing_labels(result, expected_labels(prompt_text(prompt))) if self.args.label_feedback else None
+                   for prompt, result in zip(step.prompts, step.results, strict=True)]
         output["teacher_prompts"] = [
             build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo,
-                                 language, hints)
-            for prompt, result, demo in zip(step.prompts, step.results, demonstrations, strict=True)
+                                 language, hints, labels)
+            for prompt, result, demo, labels in zip(step.prompts, step.results, demonstrations, missing, strict=True)
         ]
         mode = "train" if self.model.training else "eval"
         demo_share = torch.tensor([float(d is not None) for d in demonstrations], device=device)

@@ -40,19 +40,28 @@ def _shows(text: str, label: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text) is not None
 
 
-def label_recall(predicted: RenderResult, prompt: str, reference: RenderResult | None = None) -> float | None:
-    """Share of the prompt's quoted labels (those the reference draws, with a reference) that `predicted` draws;
-    0 for a failed render; None when no label is requested (nothing to measure)."""
+def expected_labels(prompt: str, reference: RenderResult | None = None) -> list[str]:
+    """The prompt's quoted labels; with a reference render that ran, only those it draws."""
     labels = requested_labels(prompt)
     if reference is not None and reference.ok:
         shown = drawn_text(reference)
         labels = [label for label in labels if _shows(shown, label)]
-    if not labels:
-        return None
+    return labels
+
+
+def missing_labels(predicted: RenderResult, labels: list[str]) -> list[str]:
+    """The `labels` (from `expected_labels`) that `predicted` does not draw; all of them for a failed render."""
     if not predicted.ok:
-        return 0.0
+        return list(labels)
     shown = drawn_text(predicted)
-    return sum(_shows(shown, label) for label in labels) / len(labels)
+    return [label for label in labels if not _shows(shown, label)]
+
+
+def label_recall(predicted: RenderResult, prompt: str, reference: RenderResult | None = None) -> float | None:
+    """Share of the prompt's quoted labels (those the reference draws, with a reference) that `predicted` draws;
+    0 for a failed render; None when no label is requested (nothing to measure)."""
+    labels = expected_labels(prompt, reference)
+    return 1 - len(missing_labels(predicted, labels)) / len(labels) if labels else None
 
 
 def prompt_text(prompt) -> str:
