@@ -18,7 +18,9 @@ arms at the same seed and step share their random numbers). Arms:
   kind of defect found (`repair_hints=True`);
 - `sdpo_credit_statement` (run by name): `sdpo_credit` with the first version's credit, `credit_box="statement"`
   (the union box of a statement's elements; every grid run before the element box was the default used it, as
-  `sdpo_credit`, and their seed-0 checkpoints were renamed to this arm).
+  `sdpo_credit`, and their seed-0 checkpoints were renamed to this arm);
+- `sdpo_credit_labels` (run by name): `sdpo_credit` whose rubric also names the labels the prompt quotes that the
+  render left out (`label_feedback=True`), so that a rollout "fixed" by deleting its labels is not called clean.
 
 The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 steps: at 24 steps (the first grid,
 `--steps 24 --eval_every 8`) no arm moved beyond the seed spread, at 72 GRPO's flawless share did (README).
@@ -82,7 +84,7 @@ import sample_efficiency as se
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
 ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints",
-        "sdpo_credit_statement"]
+        "sdpo_credit_statement", "sdpo_credit_labels"]
 DEFAULT_ARMS = ARMS[:5]  # the grid; the last arms are probes, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);

@@ -90,14 +90,19 @@ def measure(model_path: str, found: list[dict]) -> list[dict]:
     from trl_visual_sdpo.data.chart import fenced
     from trl_visual_sdpo.feedback import build_teacher_prompt
     from trl_visual_sdpo.models import load_policy
+    from trl_visual_sdpo.render.chart import ChartRenderer
 
     model, tokenizer = load_policy(model_path, dtype=torch.float32)
     model.eval()
     rows = []
     for item in found:
         prompt, result, reference = item["task"]["prompt"], item["result"], item["task"]["reference_code"]
-        plain = build_teacher_prompt(prompt, result, ["rubric"], tl.MAX_ERROR_CHARS)
-        labelled = build_teacher_prompt(prompt, result, ["rubric"], tl.MAX_ERROR_CHARS, missing_labels=item["missing"])
+        teachers = {"plain": build_teacher_prompt(prompt, result, ["rubric"], tl.MAX_ERROR_CHARS),
+                    "label": build_teacher_prompt(prompt, result, ["rubric"], tl.MAX_ERROR_CHARS,
+                                                  missing_labels=item["missing"]),
+                    "label_hint": build_teacher_prompt(prompt, result, ["rubric"], tl.MAX_ERROR_CHARS,
+                                                       hints=ChartRenderer.repair_hints,
+                                                       missing_labels=item["missing"])}
         row = {"run": item["run"], "task_id": item["task"]["task_id"], "missing": item["missing"]}
         # the student's own tokens: what distillation trains on
         completion = item["completion"]
@@ -107,20 +112,19 @@ def measure(model_path: str, found: list[dict]) -> list[dict]:
         ids, masks = tl.token_scopes(tokenizer, completion, offset, result.code.rstrip(),
                                      _line_sets(result.code, reference))
         student = tl.completion_logprobs(model, tokenizer, prompt, ids)
-        plain_lp = tl.completion_logprobs(model, tokenizer, plain, ids)
-        label_lp = tl.completion_logprobs(model, tokenizer, labelled, ids)
+        own = {name: tl.completion_logprobs(model, tokenizer, context, ids) for name, context in teachers.items()}
         rename = {"all": "all", "fix": "deviating", "fix_start": "deviating_start"}
-        row["own_tokens"] = {
-            "label_vs_plain": {rename[k]: v for k, v in tl.lift_row(label_lp, plain_lp, masks).items()},
-            "plain_vs_student": {rename[k]: v for k, v in tl.lift_row(plain_lp, student, masks).items()}}
+        pairs = {"label_vs_plain": (own["label"], own["plain"]),
+                 "label_hint_vs_plain": (own["label_hint"], own["plain"]), "plain_vs_student": (own["plain"], student)}
+        row["own_tokens"] = {name: {rename[k]: v for k, v in tl.lift_row(first, second, masks).items()}
+                             for name, (first, second) in pairs.items()}
         # the complete program: does the line point the teacher to it?
         fixed = fenced(reference)
         ids, masks = tl.token_scopes(tokenizer, fixed, fixed.index("\n") + 1, reference.rstrip(),
                                      _line_sets(reference, result.code))
         student = tl.completion_logprobs(model, tokenizer, prompt, ids)
-        row["reference"] = {"plain": tl.lift_row(tl.completion_logprobs(model, tokenizer, plain, ids), student, masks),
-                            "label": tl.lift_row(tl.completion_logprobs(model, tokenizer, labelled, ids), student,
-                                                 masks)}
+        row["reference"] = {name: tl.lift_row(tl.completion_logprobs(model, tokenizer, context, ids), student, masks)
+                            for name, context in teachers.items()}
         rows.append(row)
         print(f"{row['run']} {row['task_id']} missing {len(item['missing'])}: own tokens label-plain "
               f"{row['own_tokens']['label_vs_plain']['all']['lift']:+.3f}", flush=True)
@@ -133,12 +137,12 @@ def summarize(rows: list[dict]) -> dict:
         return {"mean": statistics.fmean(values), "ci95": tl.bootstrap_interval(values), "n": len(values)}
 
     out: dict = {"own_tokens": {}, "reference": {}}
-    for comparison in ("label_vs_plain", "plain_vs_student"):
+    for comparison in ("label_vs_plain", "label_hint_vs_plain", "plain_vs_student"):
         parts = [r["own_tokens"][comparison] for r in rows]
         out["own_tokens"][comparison] = {
             scope: stats([part[scope]["lift"] for part in parts if scope in part])
             for scope in ("all", "deviating", "deviating_start") if any(scope in part for part in parts)}
-    for teacher in ("plain", "label"):
+    for teacher in ("plain", "label", "label_hint"):
         parts = [r["reference"][teacher] for r in rows]
         out["reference"][teacher] = {
             scope: stats([part[scope]["lift"] for part in parts if scope in part])

@@ -74,7 +74,8 @@ def arm_settings(arm: str) -> dict:
              "sdpo_credit": {"trainer": "sdpo", "credit_alpha": 1.0},
              "sdpo_credit_statement": {"trainer": "sdpo", "credit_alpha": 1.0, "credit_box": "statement"},
              "sdpo_credit_demo": {"trainer": "sdpo", "credit_alpha": 1.0, "demonstrations": "on_failure"},
-             "sdpo_credit_hints": {"trainer": "sdpo", "credit_alpha": 1.0, "repair_hints": True}}
+             "sdpo_credit_hints": {"trainer": "sdpo", "credit_alpha": 1.0, "repair_hints": True},
+             "sdpo_credit_labels": {"trainer": "sdpo", "credit_alpha": 1.0, "label_feedback": True}}
     if arm in fixed:
         return fixed[arm]
     name, _, value = arm.partition("=")
@@ -215,7 +216,8 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
                                   credit_box=settings.get("credit_box", "element"),
                                   grpo_weight=settings.get("grpo_weight", 1.0),
                                   demonstrations=settings.get("demonstrations", "off"),
-                                  repair_hints=settings.get("repair_hints", False))
+                                  repair_hints=settings.get("repair_hints", False),
+                                  label_feedback=settings.get("label_feedback", False))
         trainer = VisualSDPOTrainer(model=model, reward_funcs=rewards, args=config, train_dataset=train,
                                     processing_class=tokenizer, peft_config=peft_config, renderer=renderer,
                                     callbacks=[HeldOut()])

@@ -121,13 +121,15 @@ def test_repair_hints_need_a_renderer_that_has_them(tmp_path, tiny_text):
 
 
 def test_every_shipped_repair_hint_names_a_defect_kind():
+    from trl_visual_sdpo.feedback import MISSING_LABELS
     from trl_visual_sdpo.render.chart import ChartRenderer
     from trl_visual_sdpo.render.slide import SlideRenderer
     from trl_visual_sdpo.render.web import WebRenderer
     from trl_visual_sdpo.results import DEFECT_KINDS
 
     for renderer in (ChartRenderer, WebRenderer, SlideRenderer):
-        assert renderer.repair_hints and set(renderer.repair_hints) <= set(DEFECT_KINDS), renderer.__name__
+        kinds = {*DEFECT_KINDS, MISSING_LABELS}
+        assert renderer.repair_hints and set(renderer.repair_hints) <= kinds, renderer.__name__
 
 
 def test_label_feedback_names_the_requested_labels_a_render_left_out(tmp_path, tiny_text):
@@ -152,3 +154,14 @@ def test_label_feedback_names_the_requested_labels_a_render_left_out(tmp_path, t
     assert "no visual problems" in _user_text(_batch(trainer()), 1)  # off by default
     with pytest.raises(ValueError, match=r"label_feedback=True.*no 'rubric'"):
         _config(tmp_path, label_feedback=True, feedback_channels=["image"])
+
+
+def test_missing_labels_get_their_repair_hint_after_the_defects():
+    from trl_visual_sdpo.feedback import rubric_text
+    from trl_visual_sdpo.render.base import RenderResult
+
+    hints = {"missing_labels": "Keep every label.", "text_overlap": "Rotate them."}
+    text = rubric_text(RenderResult(ok=True, rubric={"overall": 1.0}), hints, missing_labels=["Figs", "Dates"])
+    assert "found 1 problem:\n- [missing_labels] the request names 'Figs', 'Dates'" in text
+    assert text.index("How to fix them:\n- [missing_labels] Keep every label.") > text.index("[missing_labels] the")
+    assert "Rotate them." not in text  # only the kinds found

@@ -74,10 +74,10 @@ def describe_defect(defect: Defect, result: RenderResult) -> str:
     return f"- [{defect.kind}] {defect.message}" + (f" (made by {where})" if where else "")
 
 
-def repair_text(defects: list[Defect], hints: Mapping[str, str] | None) -> str:
-    """How to fix the kinds of defect found, one hint per kind in order of first appearance (eight overlapping tick
-    labels get one hint, not eight); empty when `hints` has none of them."""
-    kinds = dict.fromkeys(str(d.kind) for d in defects)
+def repair_text(kinds: list[str], hints: Mapping[str, str] | None) -> str:
+    """How to fix the kinds of problem found (defect kinds, `MISSING_LABELS`), one hint per kind in order of first
+    appearance (eight overlapping tick labels get one hint, not eight); empty when `hints` has none of them."""
+    kinds = dict.fromkeys(kinds)
     lines = [f"- [{kind}] {hints[kind]}" for kind in kinds if hints and hints.get(kind)]
     return "How to fix them:\n" + "\n".join(lines) if lines else ""
 
@@ -102,7 +102,7 @@ def rubric_text(result: RenderResult, hints: Mapping[str, str] | None = None,
     count = f"{problems} problem" + ("s" if problems > 1 else "")
     found = [describe_defect(d, result) for d in ranked] + ([missing_labels_text(missing_labels)]
                                                              if missing_labels else [])
-    repair = repair_text(ranked, hints)
+    repair = repair_text([str(d.kind) for d in ranked] + ([MISSING_LABELS] if missing_labels else []), hints)
     return RUBRIC_TEMPLATE.format(count=count, defects="\n".join(found + ([repair] if repair else [])),
                                   scores=scores or "n/a")
 

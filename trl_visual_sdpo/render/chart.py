@@ -93,6 +93,8 @@ class ChartRenderer:
         "out_of_canvas": "Keep it inside the figure: call `fig.tight_layout()` and place text within the axes.",
         "low_contrast": "Pick a text colour that stands out from its background (dark on light, light on dark).",
         "small_text": "Use a font size of at least 8 (`fontsize=8`).",
+        "missing_labels": "Draw every label the request names: keep the category tick labels (rotate crowded ones "
+                          "rather than removing them) and call `ax.legend()` for the series.",
     }
     target = "trl_visual_sdpo.render.chart_job:render_chart_job"
 
