@@ -19,6 +19,10 @@ arms at the same seed and step share their random numbers). Arms:
 - `sdpo_credit_statement` (run by name): `sdpo_credit` with the first version's credit, `credit_box="statement"`
   (the union box of a statement's elements; every grid run before the element box was the default used it, as
   `sdpo_credit`, and their seed-0 checkpoints were renamed to this arm);
+- `sdpo_uniform_end`, `sdpo_credit_end` (run by name): the two Visual-SDPO arms as they ran until the decision to
+  stop (the tokens after each program) was left out of distillation (`distill_program_end=True`); both collapsed
+  into repeated fix lines after about 30 steps, and their seed-0 checkpoints were renamed to these arms
+  (`sdpo_credit_statement` distilled it too);
 - `sdpo_credit_labels` (run by name): `sdpo_credit` whose rubric also names the labels the prompt quotes that the
   render left out (`label_feedback=True`), so that a rollout "fixed" by deleting its labels is not called clean.
 
@@ -84,7 +88,7 @@ import sample_efficiency as se
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
 ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints",
-        "sdpo_credit_statement", "sdpo_credit_labels"]
+        "sdpo_credit_statement", "sdpo_credit_labels", "sdpo_uniform_end", "sdpo_credit_end"]
 DEFAULT_ARMS = ARMS[:5]  # the grid; the last arms are probes, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);

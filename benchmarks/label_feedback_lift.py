@@ -21,7 +21,8 @@ Per program, mean per-token log-probabilities (temperature 1) under the student 
 
     python benchmarks/label_feedback_lift.py   # the warm start, programs of the 1657fe77 runs listed in --runs
 
-Writes `benchmarks/results/label_feedback_lift.json`: per scope the mean and bootstrap 95 % interval over programs.
+Writes `benchmarks/results/label_feedback_lift.json`: per scope the mean and bootstrap 95 % interval over programs;
+and `label_dropping.png`, some of the programs under their task's reference.
 """
 
 from __future__ import annotations
@@ -70,10 +71,26 @@ def dropping_programs(runs: list[str]) -> list[dict]:
                 if missing:
                     seen.add((task["task_id"], result.code))
                     found.append({"run": run, "task": task, "completion": programs[i], "result": result,
-                                  "missing": missing})
+                                  "missing": missing, "reference": references[i // samples]})
     finally:
         renderer.close()
     return found
+
+
+def plot_examples(found: list[dict], path: Path, columns: int = 6) -> None:
+    """The first dropping program of up to `columns` tasks under its task's reference render: what "flawless" by
+    deleting labels looks like."""
+    from trl_visual_sdpo.plots import renders_grid
+
+    firsts, tasks = [], set()
+    for item in found:
+        if item["task"]["task_id"] not in tasks and len(firsts) < columns:
+            tasks.add(item["task"]["task_id"])
+            firsts.append(item)
+    renders_grid([("reference", [item["reference"] for item in firsts]),
+                  ("dropped labels", [item["result"] for item in firsts])], path,
+                  titles=[f"{item['task']['task_id']}\n{item['run'].split('-seed')[0]}, "
+                          f"{len(item['missing'])} missing" for item in firsts])
 
 
 def _line_sets(code: str, other: str) -> dict[str, set[int]]:
@@ -158,6 +175,7 @@ def main() -> None:
     args = parser.parse_args()
     found = dropping_programs(args.runs)
     print(f"{len(found)} distinct programs ran with no defect but dropped requested labels")
+    plot_examples(found, RESULTS / "label_dropping.png")
     rows = measure(args.model, found)
     result = {"model": args.model, "runs": args.runs, "programs": len(rows), "summary": summarize(rows),
               "rows": rows}

@@ -72,7 +72,12 @@ def arm_settings(arm: str) -> dict:
     fixed = {"zero_shot": {"trainer": None}, "critique_revise": {"trainer": None, "revise": True},
              "grpo": {"trainer": "grpo"}, "sdpo_uniform": {"trainer": "sdpo", "credit_alpha": 0.0},
              "sdpo_credit": {"trainer": "sdpo", "credit_alpha": 1.0},
-             "sdpo_credit_statement": {"trainer": "sdpo", "credit_alpha": 1.0, "credit_box": "statement"},
+             # the first version's credit box, and its teacher also distilled the decision to stop
+             "sdpo_credit_statement": {"trainer": "sdpo", "credit_alpha": 1.0, "credit_box": "statement",
+                                       "distill_program_end": True},
+             # the arms as they ran before the decision to stop was left out of distillation (they collapsed)
+             "sdpo_uniform_end": {"trainer": "sdpo", "credit_alpha": 0.0, "distill_program_end": True},
+             "sdpo_credit_end": {"trainer": "sdpo", "credit_alpha": 1.0, "distill_program_end": True},
              "sdpo_credit_demo": {"trainer": "sdpo", "credit_alpha": 1.0, "demonstrations": "on_failure"},
              "sdpo_credit_hints": {"trainer": "sdpo", "credit_alpha": 1.0, "repair_hints": True},
              "sdpo_credit_labels": {"trainer": "sdpo", "credit_alpha": 1.0, "label_feedback": True}}
@@ -217,7 +222,8 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
                                   grpo_weight=settings.get("grpo_weight", 1.0),
                                   demonstrations=settings.get("demonstrations", "off"),
                                   repair_hints=settings.get("repair_hints", False),
-                                  label_feedback=settings.get("label_feedback", False))
+                                  label_feedback=settings.get("label_feedback", False),
+                                  distill_program_end=settings.get("distill_program_end", False))
         trainer = VisualSDPOTrainer(model=model, reward_funcs=rewards, args=config, train_dataset=train,
                                     processing_class=tokenizer, peft_config=peft_config, renderer=renderer,
                                     callbacks=[HeldOut()])

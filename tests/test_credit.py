@@ -106,3 +106,11 @@ def test_char_spans_fall_back_to_prefix_decoding(smol_tokenizer):
     ids = [smol_tokenizer.convert_tokens_to_ids(smol_tokenizer.tokenize(ch)[0]) for ch in "x = 1"]
     spans = token_char_spans(smol_tokenizer, ids, text[:5])
     assert [text[s:e] for s, e in spans] == ["x", " ", "=", " ", "1"]
+
+
+def test_program_token_mask_leaves_out_the_tokens_after_the_program():
+    from trl_visual_sdpo.credit import program_token_mask
+
+    text = "Here:\n```python\nx = 1\n```"  # the program "x = 1\n" starts at 16 and ends (non-blank) at 21
+    spans = [(0, 5), (5, 16), (16, 17), (17, 21), (21, 22), (22, 25), (25, 25)]  # ..., "\n", "```", EOS
+    assert program_token_mask(spans, text.index("x = 1") + len("x = 1")) == [1.0] * 4 + [0.0] * 3

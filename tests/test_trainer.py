@@ -186,7 +186,7 @@ def _reference_distillation(trainer, batch, student_logits, teacher_logits, rati
     per_token = per_token_divergence(student_logits, teacher_logits.detach(), trainer.args.divergence)
     if ratio is not None:
         per_token = per_token * ratio
-    mask = batch["completion_mask"] * batch["distill_active"].unsqueeze(1)
+    mask = batch["completion_mask"] * batch["distill_active"].unsqueeze(1) * batch["distill_mask"]
     return weighted_masked_mean(per_token, batch["distill_weights"], mask, batch["distill_num_items"])
 
 
@@ -496,3 +496,18 @@ def test_the_logits_hand_off_matches_trls_private_signature():
     # TRL's loss calls the hook with keyword arguments only after the four positional ones
     source = inspect.getsource(GRPOTrainer._compute_loss)
     assert "self._get_per_token_logps_and_entropies(" in source
+
+
+def test_the_decision_to_stop_is_not_distilled_unless_asked(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text)
+    batch = _batch(trainer)
+    tokenizer = trainer.processing_class
+    for i in (0, 1):  # fenced programs: the tokens after the last line (closing fence, EOS) are left out
+        ids, mask = batch["completion_ids"][i], batch["completion_mask"][i].bool()
+        kept, dropped = ids[mask & (batch["distill_mask"][i] == 1)], ids[mask & (batch["distill_mask"][i] == 0)]
+        assert "```" in tokenizer.decode(dropped) and tokenizer.eos_token_id in dropped.tolist()
+        assert tokenizer.decode(kept).rstrip().endswith("140)")  # the program's last line is still distilled
+    assert batch["distill_num_items"].item() == (batch["completion_mask"] * batch["distill_active"].unsqueeze(1)
+                                                 * batch["distill_mask"]).sum().item()
+    everything = _batch(_trainer(tmp_path, tiny_text, distill_program_end=True))
+    assert everything["distill_mask"].eq(1).all()

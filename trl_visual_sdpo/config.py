@@ -64,6 +64,12 @@ class VisualSDPOConfig(GRPOConfig):
             "rotate crowded tick labels (`ax.tick_params(...)`)"): the rubric names the problem, but a small teacher
             may not know the idiom that fixes it (`benchmarks/teacher_lift.py`, channel `rubric_hints`). Needs the
             `"rubric"` channel.
+        distill_program_end (`bool`, *optional*, defaults to `False`):
+            Also distil the tokens after each program (its closing fence and EOS: the decision to stop). Off by
+            default: a teacher told to fix defects prefers to keep writing where the student's program ends (about 1
+            nat less on the closing fence of flawed warm-start programs, `benchmarks/program_end_lift.py`), and
+            distilling that taught Visual-SDPO runs to repeat fix lines until the length limit. When to stop is left
+            to the GRPO term.
         label_feedback (`bool`, *optional*, defaults to `False`):
             A rubric line naming the labels the prompt quotes (`['Apples', 'Figs']`, series names) that the render
             does not draw (`metrics.fidelity`). The rubric cannot see an element that is not drawn, so without it a
@@ -162,6 +168,10 @@ class VisualSDPOConfig(GRPOConfig):
         default=False,
         metadata={"help": "After the rubric's defects, the renderer's repair hint for each kind found (needs the "
                   "'rubric' channel)."},
+    )
+    distill_program_end: bool = field(
+        default=False,
+        metadata={"help": "Also distil the tokens after each program (closing fence, EOS): the decision to stop."},
     )
     label_feedback: bool = field(
         default=False,

@@ -113,6 +113,13 @@ def token_char_spans(tokenizer, token_ids: Sequence[int], text: str) -> list[tup
     return spans
 
 
+def program_token_mask(spans: Sequence[tuple[int, int]], program_end: int) -> list[float]:
+    """1.0 for each token that starts before `program_end` (the offset just past the program's last non-blank
+    character in the completion), 0.0 for the tokens after it: the closing fence, any trailing prose and EOS, where
+    the completion decides to stop."""
+    return [1.0 if start < program_end else 0.0 for start, _ in spans]
+
+
 def credited_line_layers(result: RenderResult) -> dict[int, str]:
     """Line -> attribution layer (`runtime`, `static`, `model`) of the elements that credit the line's statement."""
     spans = statement_spans(result.code)

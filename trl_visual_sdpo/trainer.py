@@ -42,7 +42,7 @@ from trl_visual_sdpo.attribution import ATTRIBUTION_MODEL, ATTRIBUTION_STATIC, a
 from trl_visual_sdpo.callbacks import RenderTableCallback
 from trl_visual_sdpo.checkpoints import last_complete_checkpoint
 from trl_visual_sdpo.config import VisualSDPOConfig
-from trl_visual_sdpo.credit import credited_line_layers, token_char_spans, token_weights
+from trl_visual_sdpo.credit import credited_line_layers, program_token_mask, token_char_spans, token_weights
 from trl_visual_sdpo.extract import completion_text, extract_code, render_completions
 from trl_visual_sdpo.feedback import build_teacher_prompt
 from trl_visual_sdpo.hub import build_model_card
@@ -304,10 +304,11 @@ class VisualSDPOTrainer(GRPOTrainer):
         hints = self.renderer.repair_hints if self.args.repair_hints else None
         output["distill_weights"] = weights
         output["distill_active"] = torch.tensor(active, device=device)
+        output["distill_mask"] = self._distill_mask(step, weights.size(1), device)
         # The distilled tokens of the whole generation batch (all processes): the distillation term is divided by
         # this count, as TRL's default loss_type="dapo" divides its term by `num_items_in_batch`, so micro-batches of
         # unequal lengths add up to exactly the full batch's loss under gradient accumulation.
-        loss_mask = output["completion_mask"] * output["distill_active"].unsqueeze(1)
+        loss_mask = output["completion_mask"] * output["distill_active"].unsqueeze(1) * output["distill_mask"]
         if "tool_mask" in output:
             loss_mask = loss_mask * output["tool_mask"]
         output["distill_num_items"] = gather(loss_mask.sum().float()).sum()
@@ -352,6 +353,20 @@ class VisualSDPOTrainer(GRPOTrainer):
         for layer, count in zip(ATTRIBUTION_LAYERS, layer_counts):
             self._metrics[mode][f"credit/layer_{layer}_frac"].append((count / layer_counts.sum().clamp(min=1)).item())
         return weights
+
+    def _distill_mask(self, step: StepRenders, width: int, device: torch.device) -> torch.Tensor:
+        """`(B, C)`: 1 for the completion tokens distillation trains, 0 for those after each program (its closing
+        fence and EOS) unless `args.distill_program_end`. A teacher told to fix defects prefers to keep writing where
+        the student's program ends, so distilling that decision teaches the policy never to stop
+        (benchmarks/program_end_lift.py); when to stop is left to the GRPO term."""
+        mask = torch.ones(len(step.results), width, device=device)
+        if self.args.distill_program_end:
+            return mask
+        for i, (spans, result) in enumerate(zip(step.token_spans, step.results, strict=True)):
+            program_end = step.code_offsets[i] + len((result.code or "").rstrip())
+            kept = program_token_mask(spans, program_end)
+            mask[i, : len(kept)] = torch.tensor(kept, device=device)
+        return mask
 
     def _pick_demonstrations(self, step: StepRenders) -> list[RenderResult | None]:
         """Per rollout, the best other rollout of its group if it is at least as good, per `args.demonstrations`.
@@ -439,7 +454,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         by the generation batch's distilled-token count per accumulation window (TRL's "dapo" normalisation), so the
         accumulated micro-batches give exactly the full batch's credit-weighted mean."""
         completion_ids, completion_mask = inputs["completion_ids"], inputs["completion_mask"]
-        mask = completion_mask * inputs["distill_active"].unsqueeze(1)
+        mask = completion_mask * inputs["distill_active"].unsqueeze(1) * inputs["distill_mask"]
         if "tool_mask" in inputs:
             mask = mask * inputs["tool_mask"]
         if student_logits is None:
