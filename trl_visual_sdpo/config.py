@@ -66,8 +66,8 @@ class VisualSDPOConfig(GRPOConfig):
             `"rubric"` channel.
         distill_program_end (`bool`, *optional*, defaults to `False`):
             Also distil the tokens after each program (its closing fence and EOS: the decision to stop). Off by
-            default: a teacher told to fix defects prefers to keep writing where the student's program ends (about 1
-            nat less on the closing fence of flawed warm-start programs, `benchmarks/program_end_lift.py`), and
+            default: a teacher told to fix defects prefers to keep writing where the student's program ends (1.2 nats
+            less on the closing fence of flawed warm-start programs, `benchmarks/program_end_lift.py`), and
             distilling that taught Visual-SDPO runs to repeat fix lines until the length limit. When to stop is left
             to the GRPO term.
         label_feedback (`bool`, *optional*, defaults to `False`):
