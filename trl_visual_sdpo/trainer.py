@@ -362,6 +362,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         mask = torch.ones(len(step.results), width, device=device)
         if self.args.distill_program_end:
             return mask
+        # the token spans `_credit_weights` computed for this step
         for i, (spans, result) in enumerate(zip(step.token_spans, step.results, strict=True)):
             program_end = step.code_offsets[i] + len((result.code or "").rstrip())
             kept = program_token_mask(spans, program_end)
