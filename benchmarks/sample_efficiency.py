@@ -68,7 +68,8 @@ def eval_kwargs(args) -> dict:
 
 
 def arm_settings(arm: str) -> dict:
-    """What an arm trains with: the trainer (`None`: no training), credit alpha, GRPO weight, revise rounds."""
+    """What an arm trains with: the trainer (`None`: no training) and, for Visual-SDPO, the `VisualSDPOConfig` fields
+    it sets (credit alpha, GRPO weight, ...); `revise` for critique-revise."""
     fixed = {"zero_shot": {"trainer": None}, "critique_revise": {"trainer": None, "revise": True},
              "grpo": {"trainer": "grpo"}, "sdpo_uniform": {"trainer": "sdpo", "credit_alpha": 0.0},
              "sdpo_credit": {"trainer": "sdpo", "credit_alpha": 1.0},
@@ -217,13 +218,8 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
         trainer = GRPOTrainer(model=model, reward_funcs=rewards, args=GRPOConfig(**common), train_dataset=train,
                               processing_class=tokenizer, peft_config=peft_config, callbacks=[HeldOut()])
     else:
-        config = VisualSDPOConfig(**common, credit_alpha=settings.get("credit_alpha", 1.0),
-                                  credit_box=settings.get("credit_box", "element"),
-                                  grpo_weight=settings.get("grpo_weight", 1.0),
-                                  demonstrations=settings.get("demonstrations", "off"),
-                                  repair_hints=settings.get("repair_hints", False),
-                                  label_feedback=settings.get("label_feedback", False),
-                                  distill_program_end=settings.get("distill_program_end", False))
+        # a Visual-SDPO arm's settings besides "trainer" are VisualSDPOConfig fields; the rest keep its defaults
+        config = VisualSDPOConfig(**common, **{k: v for k, v in settings.items() if k != "trainer"})
         trainer = VisualSDPOTrainer(model=model, reward_funcs=rewards, args=config, train_dataset=train,
                                     processing_class=tokenizer, peft_config=peft_config, renderer=renderer,
                                     callbacks=[HeldOut()])
