@@ -296,12 +296,29 @@ def _kept_evaluations(budget: str = "*") -> Iterator[tuple[str, int, list[str], 
                 yield name, entry["step"], entry["programs"], entry["held_out"]
 
 
+def kept_evaluations(names: list[str]) -> dict[str, tuple[list[str], dict]]:
+    """(held-out programs, held-out summary) of each kept evaluation named `<run>@<step>` in `names`; exits naming
+    the evaluations there are when one is not."""
+    kept = {f"{name}@{step}": (programs, held_out) for name, step, programs, held_out in _kept_evaluations()}
+    unknown = sorted(set(names) - set(kept))
+    if unknown:
+        raise SystemExit(f"No kept held-out programs for {unknown}; choose from {sorted(kept)}.")
+    return {name: kept[name] for name in names}
+
+
+def evaluation_tasks(programs: list[str], held_out: dict) -> tuple:
+    """The held-out tasks an evaluation scored and its samples per task (its programs are task-major)."""
+    from trl_visual_sdpo.data import load_chart_tasks
+
+    n_tasks = len(held_out["task_rewards"])
+    return load_chart_tasks("test", n=n_tasks), len(programs) // n_tasks
+
+
 def score_fidelity(budget: str = "*") -> int:
     """Label fidelity of each kept held-out evaluation of the `budget` key (`*`: all) made before evaluations
     measured it (`label_recall`, `complete_flawless_rate`, `task_complete_flawless`: flawless without dropping a
     label the prompt names), by rendering its programs again: one file per evaluation,
     `<runs>_fidelity/<run>@<step>.json`, so that it resumes. Returns how many it scored."""
-    from trl_visual_sdpo.data import load_chart_tasks
     from trl_visual_sdpo.extract import render_completions
     from trl_visual_sdpo.render.chart import ChartRenderer
 
@@ -312,10 +329,9 @@ def score_fidelity(budget: str = "*") -> int:
     renderer = ChartRenderer()
     try:
         for name, step, programs, held_out in todo:
-            n_tasks = len(held_out["task_rewards"])
-            tasks = load_chart_tasks("test", n=n_tasks)
+            tasks, samples = evaluation_tasks(programs, held_out)
             results = render_completions(renderer, programs, description=f"{name}@{step}")
-            summary = se._summarize(programs, results, tasks, renderer, len(programs) // n_tasks)
+            summary = se._summarize(programs, results, tasks, renderer, samples)
             path = _fidelity_path(name, step)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps({key: summary.get(key) for key in (

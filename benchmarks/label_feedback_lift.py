@@ -45,22 +45,15 @@ DEFAULT_RUNS = ["critique_revise-seed0-1657fe77@0", "sdpo_uniform-seed0-1657fe77
 def dropping_programs(runs: list[str]) -> list[dict]:
     """The distinct held-out programs of `runs` (`<run>@<step>`) that ran with no defect but left out labels the
     prompt names, with their task, render and missing labels."""
-    from trl_visual_sdpo.data import load_chart_tasks
     from trl_visual_sdpo.extract import render_completions
     from trl_visual_sdpo.metrics.fidelity import expected_labels, missing_labels, prompt_text
     from trl_visual_sdpo.render.chart import ChartRenderer
 
-    kept = {f"{name}@{step}": (programs, held_out) for name, step, programs, held_out in grid_v2._kept_evaluations()}
-    unknown = sorted(set(runs) - set(kept))
-    if unknown:
-        raise SystemExit(f"No kept held-out programs for {unknown}; choose from {sorted(kept)}.")
     found, seen = [], set()
     renderer = ChartRenderer()
     try:
-        for run in runs:
-            programs, held_out = kept[run]
-            samples = len(programs) // len(held_out["task_rewards"])
-            tasks = load_chart_tasks("test", n=len(held_out["task_rewards"]))
+        for run, (programs, held_out) in grid_v2.kept_evaluations(runs).items():
+            tasks, samples = grid_v2.evaluation_tasks(programs, held_out)
             references = renderer.render_batch(list(tasks["reference_code"]))
             for i, result in enumerate(render_completions(renderer, programs, description=run)):
                 task = tasks[i // samples]

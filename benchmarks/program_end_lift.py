@@ -34,7 +34,6 @@ RESULTS = Path(__file__).parent / "results"
 def main() -> None:
     import torch
 
-    from trl_visual_sdpo.data import load_chart_tasks
     from trl_visual_sdpo.extract import render_completions
     from trl_visual_sdpo.feedback import build_teacher_prompt
     from trl_visual_sdpo.models import load_policy
@@ -45,10 +44,8 @@ def main() -> None:
     parser.add_argument("--run", default="zero_shot-seed0-1657fe77@0", help="Kept held-out programs (<run>@<step>).")
     parser.add_argument("--per_kind", type=int, default=30, help="Most programs measured per kind.")
     args = parser.parse_args()
-    kept = {f"{name}@{step}": (programs, held_out) for name, step, programs, held_out in grid_v2._kept_evaluations()}
-    programs, held_out = kept[args.run]
-    samples = len(programs) // len(held_out["task_rewards"])
-    tasks = load_chart_tasks("test", n=len(held_out["task_rewards"]))
+    programs, held_out = grid_v2.kept_evaluations([args.run])[args.run]
+    tasks, samples = grid_v2.evaluation_tasks(programs, held_out)
     renderer = ChartRenderer()
     try:
         results = render_completions(renderer, programs)
