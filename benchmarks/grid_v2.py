@@ -489,32 +489,28 @@ def plot_renders(seed: int, tasks: int = 8, budget: str = "*") -> Path | None:
     from trl_visual_sdpo.plots import renders_grid
     from trl_visual_sdpo.render.chart import ChartRenderer
 
-    runs = [json.loads(p.read_text()) for p in sorted(RUNS.glob(f"*-seed{seed}-{budget}.json"))]
-    runs = [r for r in runs if r["final"].get("programs")]
-    for name, _, history in _unfinished(seed, budget):  # under way: its last held-out programs, named arm@step
-        arm, _, key = _run_name(name)
-        last = next((h for h in reversed(history) if "held_out" in h), None)
-        if last is not None:
-            samples = len(last["programs"]) // len(last["held_out"]["task_rewards"])
-            runs.append({"arm": arm, "label": f"{arm}@{last['step']}",
-                         "budget": {"key": key, "samples_per_task": samples},
-                         "final": {**last["held_out"], "programs": last["programs"]}})
-    runs = sorted(runs, key=lambda r: (r["budget"]["key"], ARMS.index(r["arm"]), r.get("label", "")))
-    if not runs:
+    last: dict[str, tuple[int, list[str], dict]] = {}  # run name -> its last kept evaluation
+    for name, step, programs, held_out in _kept_evaluations(budget):
+        if _run_name(name)[1] == seed and step >= last.get(name, (-1,))[0]:
+            last[name] = (step, programs, held_out)
+    if not last:
         print(f"No run at seed {seed} of budget {budget} recorded its programs (runs made before they were kept do "
               "not).")
         return None
-    several = len({r["budget"]["key"] for r in runs}) > 1
+    order = sorted(last, key=lambda name: (_run_name(name)[2], ARMS.index(_run_name(name)[0]), last[name][0]))
+    several = len({_run_name(name)[2] for name in last}) > 1
     task_ids = load_chart_tasks("test", n=tasks)["task_id"]
     renderer = ChartRenderer()
     try:
         rows = []
-        for run in runs:
-            samples = run["budget"]["samples_per_task"]
-            programs = run["final"]["programs"][::samples][:tasks]
-            label = run.get("label", run["arm"])
-            name = f"{label} [{run['budget']['key']}]" if several else label
-            rows.append((f"{name}\n{run['final']['held_out_reward']:.3f}", render_completions(renderer, programs)))
+        for name in order:
+            arm, _, key = _run_name(name)
+            step, programs, held_out = last[name]
+            _, samples = evaluation_tasks(programs, held_out)
+            label = arm if (RUNS / f"{name}.json").exists() else f"{arm}@{step}"  # under way: named arm@step
+            label = f"{label} [{key}]" if several else label
+            rows.append((f"{label}\n{held_out['held_out_reward']:.3f}",
+                         render_completions(renderer, programs[::samples][:tasks])))
     finally:
         renderer.close()
     path = RESULTS / (f"{RUNS.name}_renders_seed{seed}" + ("" if budget == "*" else f"_{budget}") + ".png")

@@ -171,7 +171,7 @@ def test_renders_of_every_arm_that_kept_its_programs(runs_dir):
     for arm, program in (("grpo", ok), ("sdpo_credit", crash)):
         path = runs_dir / f"{arm}-seed0-{KEY}.json"
         record = json.loads(path.read_text())
-        record["final"]["programs"] = [program] * (2 * 4)  # 2 tasks x 4 samples
+        record["final"]["programs"] = [program] * (TASKS * 4)  # every task x 4 samples, task-major
         path.write_text(json.dumps(record))
     assert grid_v2.plot_renders(1) is None  # no run at seed 1 kept its programs
     path = grid_v2.plot_renders(0, tasks=2)
