@@ -81,7 +81,10 @@ def arm_settings(arm: str) -> dict:
              "sdpo_credit_end": {"trainer": "sdpo", "credit_alpha": 1.0, "distill_program_end": True},
              "sdpo_credit_demo": {"trainer": "sdpo", "credit_alpha": 1.0, "demonstrations": "on_failure"},
              "sdpo_credit_hints": {"trainer": "sdpo", "credit_alpha": 1.0, "repair_hints": True},
-             "sdpo_credit_labels": {"trainer": "sdpo", "credit_alpha": 1.0, "label_feedback": True}}
+             "sdpo_credit_labels": {"trainer": "sdpo", "credit_alpha": 1.0, "label_feedback": True},
+             # the teacher as an exponential moving average of the student (the SDPO reference's teacher), not the
+             # live student: a drifting student then cannot drag its own teacher along step for step
+             "sdpo_credit_ema": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "ema"}}
     if arm in fixed:
         return fixed[arm]
     name, _, value = arm.partition("=")

@@ -165,3 +165,30 @@ def test_missing_labels_get_their_repair_hint_after_the_defects():
     assert "found 1 problem:\n- [missing_labels] the request names 'Figs', 'Dates'" in text
     assert text.index("How to fix them:\n- [missing_labels] Keep every label.") > text.index("[missing_labels] the")
     assert "Rotate them." not in text  # only the kinds found
+
+
+def test_ema_teacher_with_lora_resumes_from_a_checkpoint(tmp_path):
+    """The EMA adapter is part of the training state: a run resumed from a checkpoint has the teacher an uninterrupted
+    run has, not one restarted from the zero adapter."""
+    from peft import LoraConfig
+    from tiny_models import tiny_text_model
+
+    def teacher_after(output_dir, max_steps, resume=False):
+        model, tokenizer = tiny_text_model(seed=0)
+        trainer = VisualSDPOTrainer(
+            model=model, reward_funcs=[box_reward], train_dataset=_dataset(), processing_class=tokenizer,
+            args=_config(output_dir, max_steps=max_steps, teacher_model_kind="ema", teacher_update_rate=0.5,
+                         save_strategy="steps", save_steps=1, lr_scheduler_type="constant"),  # stop at 1 == of 2
+            renderer=BoxRenderer(), rollout_func=scripted_rollout(SCRIPT),
+            peft_config=LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]),
+        )
+        trainer.train(resume_from_checkpoint=True if resume else None)
+        return {n: p.detach().clone() for n, p in trainer.model.named_parameters() if ".teacher." in n}
+
+    straight = teacher_after(tmp_path / "straight", 2)
+    teacher_after(tmp_path / "stopped", 1)
+    resumed = teacher_after(tmp_path / "stopped", 2, resume=True)
+    assert straight and straight.keys() == resumed.keys()
+    assert any(p.abs().sum() > 0 for p in straight.values())
+    for name, weight in straight.items():
+        assert torch.allclose(resumed[name], weight, atol=1e-6), name

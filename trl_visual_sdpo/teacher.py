@@ -8,7 +8,8 @@
 | `ema` + LoRA         | an EMA copy of the adapter ("teacher") | two adapter copies (adapter + shadow weights)   |
 | `ema`                | an EMA copy of the whole model         | one copy of the weights                         |
 
-The EMA updates are TRL's own SDPO callbacks (`teacher_update_rate`, `teacher_sync_steps`).
+The EMA updates are TRL's own SDPO callbacks (`teacher_update_rate`, `teacher_sync_steps`); the LoRA one is made
+resumable here (the teacher adapter is saved with each checkpoint).
 """
 
 from __future__ import annotations
@@ -23,6 +24,23 @@ from trl.trainer.utils import create_model_from_path, get_config_model_id, use_a
 
 
 TEACHER_ADAPTER = "teacher"
+
+
+class ResumableAdapterEMACallback(PEFTAdapterEMACallback):
+    """TRL's EMA teacher adapter, resumable. A checkpoint saves every adapter, the teacher's included
+    (`<checkpoint>/teacher/`), and resuming loads it back before training begins; TRL's callback would then add a
+    second, zero teacher adapter (PEFT refuses). The loaded adapter is where the average goes on instead."""
+
+    def _initialize_teacher_adapter(self):
+        from peft import get_peft_model_state_dict
+
+        model = self.accelerator.unwrap_model(self.model) if self.accelerator is not None else self.model
+        if self._initialized or self.teacher_adapter_name not in model.peft_config:
+            return super()._initialize_teacher_adapter()
+        self.teacher_adapter_config = model.peft_config[self.teacher_adapter_name]
+        teacher = get_peft_model_state_dict(model, adapter_name=self.teacher_adapter_name)
+        self.shadow_weights = {key: value.detach().clone() for key, value in teacher.items()}
+        self._initialized = True
 
 
 def _frozen_copy(trainer):
@@ -59,7 +77,7 @@ def setup_teacher(trainer) -> tuple[object | None, Callable[[], ContextManager]]
         if not is_pure_lora_training(trainer.model, trainer.accelerator):
             raise ValueError("teacher_model_kind='ema' with PEFT needs pure LoRA training (only lora_ parameters "
                              "trainable). Use teacher_model_kind='live' or 'base', or a LoRA adapter.")
-        trainer.add_callback(PEFTAdapterEMACallback(
+        trainer.add_callback(ResumableAdapterEMACallback(
             model=trainer.model, teacher_adapter_name=TEACHER_ADAPTER, update_rate=trainer.args.teacher_update_rate,
             sync_steps=trainer.args.teacher_sync_steps, accelerator=trainer.accelerator,
         ))
