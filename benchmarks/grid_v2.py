@@ -28,7 +28,9 @@ arms at the same seed and step share their random numbers). Arms:
 - `sdpo_credit_ema` (run by name): `sdpo_credit` whose teacher is an exponential moving average of the student
   (`teacher_model_kind="ema"`, the SDPO reference's teacher) instead of the live student. With the end of each program
   left out of distillation the seed-0 runs still drifted towards longer completions from about step 40; a teacher
-  that lags the student is the next thing to test against that.
+  that lags the student is the next thing to test against that;
+- `sdpo_credit_base` (run by name): the same with the warm start itself as the teacher (`teacher_model_kind="base"`,
+  the adapter disabled), a teacher that cannot drift at all.
 
 The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 steps: at 24 steps (the first grid,
 `--steps 24 --eval_every 8`) no arm moved beyond the seed spread, at 72 GRPO's flawless share did (README).
@@ -92,7 +94,8 @@ import sample_efficiency as se
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
 ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints",
-        "sdpo_credit_statement", "sdpo_credit_labels", "sdpo_uniform_end", "sdpo_credit_end", "sdpo_credit_ema"]
+        "sdpo_credit_statement", "sdpo_credit_labels", "sdpo_uniform_end", "sdpo_credit_end", "sdpo_credit_ema",
+        "sdpo_credit_base"]
 DEFAULT_ARMS = ARMS[:5]  # the grid; the last arms are probes, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);

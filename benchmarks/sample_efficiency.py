@@ -84,7 +84,9 @@ def arm_settings(arm: str) -> dict:
              "sdpo_credit_labels": {"trainer": "sdpo", "credit_alpha": 1.0, "label_feedback": True},
              # the teacher as an exponential moving average of the student (the SDPO reference's teacher), not the
              # live student: a drifting student then cannot drag its own teacher along step for step
-             "sdpo_credit_ema": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "ema"}}
+             "sdpo_credit_ema": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "ema"},
+             # the teacher as the warm start itself (the adapter disabled): it cannot drift at all
+             "sdpo_credit_base": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "base"}}
     if arm in fixed:
         return fixed[arm]
     name, _, value = arm.partition("=")
