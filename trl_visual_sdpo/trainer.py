@@ -64,6 +64,13 @@ _FORWARD_KEYS = (*_MULTIMODAL_KEYS, *_PER_TOKEN_MULTIMODAL_KEYS, "spatial_shapes
 _SHARE = object()  # marks "keep the student's logits from the next forward" while TRL computes its loss
 
 
+def _distill_loss_mask(batch: dict) -> torch.Tensor:
+    """`(B, C)` mask of the tokens distillation trains: completion tokens of active rollouts, inside the program
+    (`distill_mask`), not tool output. The loss and its normaliser `distill_num_items` both count these."""
+    mask = batch["completion_mask"] * batch["distill_active"].unsqueeze(1) * batch["distill_mask"]
+    return mask * batch["tool_mask"] if "tool_mask" in batch else mask
+
+
 class VisualSDPOTrainer(GRPOTrainer):
     """A drop-in [`~trl.GRPOTrainer`] that also distils render feedback into the policy's tokens.
 
@@ -308,10 +315,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         # The distilled tokens of the whole generation batch (all processes): the distillation term is divided by
         # this count, as TRL's default loss_type="dapo" divides its term by `num_items_in_batch`, so micro-batches of
         # unequal lengths add up to exactly the full batch's loss under gradient accumulation.
-        loss_mask = output["completion_mask"] * output["distill_active"].unsqueeze(1) * output["distill_mask"]
-        if "tool_mask" in output:
-            loss_mask = loss_mask * output["tool_mask"]
-        output["distill_num_items"] = gather(loss_mask.sum().float()).sum()
+        output["distill_num_items"] = gather(_distill_loss_mask(output).sum().float()).sum()
         missing = [missing_labels(result, expected_labels(prompt_text(prompt))) if self.args.label_feedback else None
                    for prompt, result in zip(step.prompts, step.results, strict=True)]
         output["teacher_prompts"] = [
@@ -455,9 +459,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         by the generation batch's distilled-token count per accumulation window (TRL's "dapo" normalisation), so the
         accumulated micro-batches give exactly the full batch's credit-weighted mean."""
         completion_ids, completion_mask = inputs["completion_ids"], inputs["completion_mask"]
-        mask = completion_mask * inputs["distill_active"].unsqueeze(1) * inputs["distill_mask"]
-        if "tool_mask" in inputs:
-            mask = mask * inputs["tool_mask"]
+        mask = _distill_loss_mask(inputs)
         if student_logits is None:
             student_kwargs = {k: inputs[k] for k in _MULTIMODAL_KEYS + _PER_TOKEN_MULTIMODAL_KEYS if k in inputs}
             student_logits = self._completion_logits(
