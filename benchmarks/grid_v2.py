@@ -219,7 +219,8 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
     """Per budget key and arm, the held-out curve of each unfinished training run so far, read from its last complete
     checkpoint (`outputs/<grid>/<run>/`, which is not committed): a run spans sittings, and its interim points belong
     in the committed report, not only on the machine that trains it. Each point also has the paired change from the
-    warm start (this seed's zero_shot run) and from GRPO at the same step (this seed's finished or unfinished run)."""
+    warm start (this seed's zero_shot run) and from GRPO and uniform distillation at the same step (this seed's
+    finished or unfinished runs: what credit weighting adds is measured against the latter)."""
     curves: dict[tuple[str, str, int], list[dict]] = {}  # (key, arm, seed) -> [{step, rollouts, held_out}]
     runs: dict[str, dict[str, list]] = {}
     for name, checkpoint, history in _unfinished():
@@ -247,8 +248,9 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
                     if complete:
                         row.update({m: complete.get(m) for m in ("complete_flawless_rate", "label_recall")})
                     baselines = {"zero_shot": next(iter(curves.get((key, "zero_shot", entry["seed"]), [])), None),
-                                 "grpo": next((p for p in curves.get((key, "grpo", entry["seed"]), [])
-                                               if p["step"] == point["step"]), None)}
+                                 **{name: next((p for p in curves.get((key, name, entry["seed"]), [])
+                                                if p["step"] == point["step"]), None)
+                                    for name in ("grpo", "sdpo_uniform")}}
                     for name, base in baselines.items():
                         if base is not None and name != arm:
                             row[f"vs_{name}"] = _paired([held_out["task_rewards"]], [base["held_out"]["task_rewards"]])

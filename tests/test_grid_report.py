@@ -125,6 +125,17 @@ def test_unfinished_runs_report_their_curve_so_far(runs_dir, tmp_path):
     for baseline in ("vs_grpo", "vs_zero_shot", "vs_grpo_flawless", "vs_zero_shot_flawless"):
         assert 0.05 < last[baseline]["ci95"][0] <= last[baseline]["difference"] <= last[baseline]["ci95"][1]
     assert "in progress: sdpo_uniform seed 0 at step 2: held-out reward" in grid_v2.summary_table(grid)
+    assert "vs_sdpo_uniform" not in last  # not against itself
+
+    # a probe arm under way (sdpo_credit's seed 0 is finished in this fixture), 0.1 above uniform
+    credit = tmp_path / "checkpoints" / "grid_v2" / f"sdpo_credit_ema-seed0-{KEY}" / "checkpoint-2"
+    credit.mkdir(parents=True)
+    better = [{**entry, "held_out": _held_out(_task_rewards(0.8, 0), entry["step"])} if "held_out" in entry else entry
+              for entry in history]
+    (credit / "trainer_state.json").write_text(json.dumps({"log_history": better}))
+    (run,) = grid_v2.report()[KEY]["in_progress"]["sdpo_credit_ema"]
+    versus = run["curve"][-1]["vs_sdpo_uniform"]  # what credit adds: against uniform at the same step
+    assert 0.05 < versus["ci95"][0] <= versus["difference"] <= versus["ci95"][1]
 
 
 def _curve_record(rewards: list[float]) -> dict:
