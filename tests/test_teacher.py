@@ -167,9 +167,10 @@ def test_missing_labels_get_their_repair_hint_after_the_defects():
     assert "Rotate them." not in text  # only the kinds found
 
 
-def test_ema_teacher_with_lora_resumes_from_a_checkpoint(tmp_path):
-    """The EMA adapter is part of the training state: a run resumed from a checkpoint has the teacher an uninterrupted
-    run has, not one restarted from the zero adapter."""
+@pytest.mark.parametrize("lora", [True, False], ids=["lora", "whole_model"])
+def test_ema_teacher_resumes_from_a_checkpoint(tmp_path, lora):
+    """The EMA teacher is part of the training state: a run resumed from a checkpoint has the teacher an uninterrupted
+    run has, not one restarted from the zero adapter or the initial weights."""
     from peft import LoraConfig
     from tiny_models import tiny_text_model
 
@@ -180,10 +181,12 @@ def test_ema_teacher_with_lora_resumes_from_a_checkpoint(tmp_path):
             args=_config(output_dir, max_steps=max_steps, teacher_model_kind="ema", teacher_update_rate=0.5,
                          save_strategy="steps", save_steps=1, lr_scheduler_type="constant"),  # stop at 1 == of 2
             renderer=BoxRenderer(), rollout_func=scripted_rollout(SCRIPT),
-            peft_config=LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]),
+            peft_config=LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]) if lora else None,
         )
         trainer.train(resume_from_checkpoint=True if resume else None)
-        return {n: p.detach().clone() for n, p in trainer.model.named_parameters() if ".teacher." in n}
+        if lora:
+            return {n: p.detach().clone() for n, p in trainer.model.named_parameters() if ".teacher." in n}
+        return {n: p.detach().clone() for n, p in trainer.teacher_model.named_parameters()}
 
     straight = teacher_after(tmp_path / "straight", 2)
     teacher_after(tmp_path / "stopped", 1)

@@ -8,22 +8,29 @@
 | `ema` + LoRA         | an EMA copy of the adapter ("teacher") | two adapter copies (adapter + shadow weights)   |
 | `ema`                | an EMA copy of the whole model         | one copy of the weights                         |
 
-The EMA updates are TRL's own SDPO callbacks (`teacher_update_rate`, `teacher_sync_steps`); the LoRA one is made
-resumable here (the teacher adapter is saved with each checkpoint).
+The EMA updates are TRL's own SDPO callbacks (`teacher_update_rate`, `teacher_sync_steps`). Both EMA teachers are
+training state, saved with each checkpoint and restored on resume: the adapter by PEFT (`<checkpoint>/teacher/`), the
+whole-model copy here (`<checkpoint>/teacher_ema.safetensors`, beside the optimizer state).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from contextlib import nullcontext
 from typing import Callable, ContextManager
 
 from accelerate.utils import is_peft_model
+from safetensors.torch import load_model, save_model
 from trl.experimental.sdpo.teacher_sync import PEFTAdapterEMACallback, SyncTeacherModelCallback, is_pure_lora_training
 from trl.models import prepare_deepspeed, prepare_fsdp
 from trl.trainer.utils import create_model_from_path, get_config_model_id, use_adapter
 
 
 TEACHER_ADAPTER = "teacher"
+TEACHER_EMA_NAME = "teacher_ema.safetensors"
+
+logger = logging.getLogger(__name__)
 
 
 class ResumableAdapterEMACallback(PEFTAdapterEMACallback):
@@ -88,3 +95,34 @@ def setup_teacher(trainer) -> tuple[object | None, Callable[[], ContextManager]]
     if kind == "ema":
         trainer.add_callback(SyncTeacherModelCallback(teacher_model=teacher, accelerator=trainer.accelerator))
     return teacher, nullcontext
+
+
+def _ema_copy(trainer):
+    """The whole-model EMA teacher when there is one (not an adapter, not a frozen copy), unwrapped; else None."""
+    if trainer.args.teacher_model_kind != "ema" or trainer.teacher_model is None:
+        return None
+    if trainer.is_deepspeed_enabled or trainer.is_fsdp_enabled:
+        logger.warning("The whole-model EMA teacher is sharded (DeepSpeed/FSDP) and is not saved with checkpoints: a "
+                       "resumed run restarts it from the initial weights. Use a LoRA adapter to keep it.")
+        return None
+    return trainer.accelerator.unwrap_model(trainer.teacher_model)
+
+
+def save_teacher_state(trainer, output_dir: str) -> None:
+    """Save the whole-model EMA teacher into a checkpoint (safetensors: weights only, tied weights once)."""
+    teacher = _ema_copy(trainer)
+    if teacher is not None and trainer.args.should_save:
+        save_model(teacher, os.path.join(output_dir, TEACHER_EMA_NAME))
+
+
+def load_teacher_state(trainer, checkpoint: str) -> None:
+    """Restore the whole-model EMA teacher from a checkpoint that holds one."""
+    teacher = _ema_copy(trainer)
+    path = os.path.join(checkpoint, TEACHER_EMA_NAME)
+    if teacher is None:
+        return
+    if not os.path.isfile(path):
+        logger.warning(f"{checkpoint} has no {TEACHER_EMA_NAME} (saved by an older version): the EMA teacher restarts "
+                       "from the initial weights.")
+        return
+    load_model(teacher, path, device=str(next(teacher.parameters()).device))

@@ -52,7 +52,7 @@ from trl_visual_sdpo.render.base import Renderer
 from trl_visual_sdpo.results import ATTRIBUTION_RUNTIME, RenderResult
 from trl_visual_sdpo.rewards import with_renderer
 from trl_visual_sdpo.step_renders import StepRenders
-from trl_visual_sdpo.teacher import setup_teacher
+from trl_visual_sdpo.teacher import load_teacher_state, save_teacher_state, setup_teacher
 
 
 ATTRIBUTION_LAYERS = (ATTRIBUTION_RUNTIME, ATTRIBUTION_STATIC, ATTRIBUTION_MODEL)
@@ -231,6 +231,17 @@ class VisualSDPOTrainer(GRPOTrainer):
                     "without resume_from_checkpoint, or point it at a checkpoint directory."
                 )
         return super().train(resume_from_checkpoint=resume_from_checkpoint, **kwargs)
+
+    # The whole-model EMA teacher is training state, like the optimizer's moments: saved and restored beside them,
+    # before the trainer state marks the checkpoint complete.
+    def _save_optimizer_and_scheduler(self, output_dir: str) -> None:
+        super()._save_optimizer_and_scheduler(output_dir)
+        save_teacher_state(self, output_dir)
+
+    def _load_optimizer_and_scheduler(self, checkpoint: str | None) -> None:
+        super()._load_optimizer_and_scheduler(checkpoint)
+        if checkpoint is not None:
+            load_teacher_state(self, checkpoint)
 
     # ------------------------------------------------------------------ rendering and rewards
 
