@@ -80,3 +80,20 @@ def test_weighted_masked_mean_divides_by_token_count():
     # (1*1 + 2*3 + 4*1) / 3 tokens
     assert weighted_masked_mean(per_token, weights, mask).item() == pytest.approx(11 / 3)
     assert weighted_masked_mean(per_token, weights, torch.zeros_like(mask)).item() == 0.0
+
+
+def test_excluded_tokens_leave_both_distributions_renormalised_over_the_rest():
+    torch.manual_seed(3)
+    student = torch.randn(2, 4, 12, requires_grad=True)
+    teacher = torch.randn(2, 4, 12)
+    excluded = torch.tensor([0, 5, 11])
+    kept = torch.tensor([i for i in range(12) if i not in (0, 5, 11)])
+    for name in ("reverse_kl", "forward_kl", "jsd"):
+        neutral = per_token_divergence(student, teacher, name, excluded_ids=excluded)
+        on_the_rest = per_token_divergence(student[..., kept], teacher[..., kept], name)
+        assert torch.allclose(neutral, on_the_rest, atol=1e-6), name
+        assert not torch.allclose(neutral, per_token_divergence(student, teacher, name))
+        (grad,) = torch.autograd.grad(neutral.sum(), student)
+        assert grad[..., excluded].eq(0).all() and grad[..., kept].abs().sum() > 0  # stopping gets no gradient
+    chunked = chunked_per_token_divergence(student, teacher, chunk_size=3, excluded_ids=excluded)
+    assert torch.allclose(chunked, per_token_divergence(student, teacher, excluded_ids=excluded), atol=1e-6)

@@ -167,6 +167,8 @@ def test_rubric_channel_reaches_the_teacher_with_the_responsible_lines(tmp_path,
     assert "no visual problems" in batch["teacher_prompts"][1][-1]["content"]
     teacher_ids, _, _ = trainer._encode_teacher_prompts(batch["teacher_prompts"][:1])
     assert "[text_overlap]" in trainer.processing_class.decode(teacher_ids[0])
+    unquoted = _batch(_trainer(tmp_path, tiny_text, rubric_code_lines=False))["teacher_prompts"][0][-1]["content"]
+    assert "[text_overlap]" in unquoted and "made by" not in unquoted and 'box("title"' not in unquoted
 
 
 def _teacher_logits(trainer, batch):
@@ -511,3 +513,29 @@ def test_the_decision_to_stop_is_not_distilled_unless_asked(tmp_path, tiny_text)
                                                  * batch["distill_mask"]).sum().item()
     everything = _batch(_trainer(tmp_path, tiny_text, distill_program_end=True))
     assert everything["distill_mask"].eq(1).all()
+
+
+def test_stop_neutral_leaves_stopping_out_of_the_divergence(tmp_path, tiny_text):
+    trainer = _trainer(tmp_path, tiny_text, stop_neutral=True)
+    tokenizer = trainer.processing_class
+    stop = set(trainer._stop_ids.tolist())
+    assert {tokenizer.eos_token_id, *tokenizer.convert_tokens_to_ids(["```", "Ġ```"])} <= stop
+    assert not stop & set(tokenizer("ax.bar(x)\n", add_special_tokens=False)["input_ids"])
+    batch = _take(_batch(trainer), 0)
+    model = trainer.model
+    student = trainer._completion_logits(model, batch["prompt_ids"], batch["prompt_mask"], batch["completion_ids"],
+                                         batch["completion_mask"])
+    student.retain_grad()
+    loss = trainer._compute_distillation_loss(model, batch, student_logits=student)
+    kept = torch.tensor([i for i in range(student.size(-1)) if i not in stop])
+    per_token = per_token_divergence(student[..., kept], _teacher_logits(trainer, batch)[..., kept])
+    mask = batch["completion_mask"] * batch["distill_active"].unsqueeze(1) * batch["distill_mask"]
+    reference = weighted_masked_mean(per_token, batch["distill_weights"], mask, batch["distill_num_items"])
+    # a divergence of ~1e-4 summed over 49k float32 terms in two orders: equal to about 1e-4 of itself
+    assert loss.item() == pytest.approx(reference.item(), rel=1e-3)
+    full_vocabulary = _reference_distillation(trainer, batch, student.detach(), _teacher_logits(trainer, batch))
+    assert loss.item() != pytest.approx(full_vocabulary.item(), rel=1e-3)
+    loss.backward()
+    assert student.grad[..., sorted(stop)].eq(0).all()
+    with pytest.raises(ValueError, match="set one of them to False"):
+        _config(tmp_path, stop_neutral=True, distill_program_end=True)

@@ -70,6 +70,19 @@ class VisualSDPOConfig(GRPOConfig):
             less on the closing fence of flawed warm-start programs, `benchmarks/program_end_lift.py`), and
             distilling that taught Visual-SDPO runs to repeat fix lines until the length limit. When to stop is left
             to the GRPO term.
+        stop_neutral (`bool`, *optional*, defaults to `False`):
+            At every distilled position, leave the tokens that end the program (a closing fence, EOS) out of both the
+            student's and the teacher's distribution and renormalise the rest. `distill_program_end=False` keeps the
+            end of the program out of distillation, but a teacher told to fix defects still puts less mass on stopping
+            at every line start, so distillation keeps lowering the student's probability of stopping there (a
+            repeated line at the end of a flawed warm-start program gets 3.6 nats more from the teacher; 1.5 once
+            stopping is left out, `benchmarks/repeat_lift.py`). With this the decision to stop is the GRPO term's
+            alone. Cannot be combined with `distill_program_end=True`.
+        rubric_code_lines (`bool`, *optional*, defaults to `True`):
+            The rubric names the program lines that drew each defective element ("made by line 6:
+            `ax.set_title(...)`"). A teacher that has read a line can copy it: one more copy of a quoted line gets
+            0.55 nats a token more from the teacher with the quotes, 0.21 without (`benchmarks/repeat_lift.py`).
+            `False` keeps the defect kinds and messages only; credit weighting still finds the lines.
         label_feedback (`bool`, *optional*, defaults to `False`):
             A rubric line naming the labels the prompt quotes (`['Apples', 'Figs']`, series names) that the render
             does not draw (`metrics.fidelity`). The rubric cannot see an element that is not drawn, so without it a
@@ -172,6 +185,15 @@ class VisualSDPOConfig(GRPOConfig):
     distill_program_end: bool = field(
         default=False,
         metadata={"help": "Also distil the tokens after each program (closing fence, EOS): the decision to stop."},
+    )
+    stop_neutral: bool = field(
+        default=False,
+        metadata={"help": "Leave the tokens that end the program out of both distributions at every distilled "
+                  "position (renormalised), so that distillation never changes when the student stops."},
+    )
+    rubric_code_lines: bool = field(
+        default=True,
+        metadata={"help": "Quote the program lines that drew each defective element in the rubric."},
     )
     label_feedback: bool = field(
         default=False,
@@ -283,6 +305,9 @@ class VisualSDPOConfig(GRPOConfig):
         if self.label_feedback and "rubric" not in self.feedback_channels:
             raise ValueError("`label_feedback=True` adds a line to the rubric, but `feedback_channels` "
                              f"{self.feedback_channels} has no 'rubric': add it, or set `label_feedback=False`.")
+        if self.stop_neutral and self.distill_program_end:
+            raise ValueError("`stop_neutral=True` leaves the decision to stop out of distillation and "
+                             "`distill_program_end=True` distils it: set one of them to False.")
         if self.flawless_renders not in FLAWLESS_POLICIES:
             raise ValueError(f"`flawless_renders` must be one of {FLAWLESS_POLICIES}, got {self.flawless_renders!r}.")
         if self.demonstrations not in DEMONSTRATION_MODES:

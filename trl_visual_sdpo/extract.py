@@ -52,6 +52,12 @@ def extract_code(text: str, languages: tuple[str, ...] = ()) -> tuple[str, int]:
     return text, 0
 
 
+def stop_token_ids(tokenizer: Any) -> list[int]:
+    """Ids of the tokens that end a program: those whose text opens a closing fence (```), and end of sequence."""
+    fences = [i for i in range(len(tokenizer)) if tokenizer.decode([i]).strip().startswith("```")]
+    return sorted({*fences, *([tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else [])})
+
+
 def render_completions(
     renderer: "Renderer", completions: Sequence[Any], description: str | None = None, chunk_size: int = 16
 ) -> list["RenderResult"]:

@@ -66,11 +66,11 @@ def _code_lines(code: str, lines: list[int]) -> str:
     return "; ".join(quoted)
 
 
-def describe_defect(defect: Defect, result: RenderResult) -> str:
-    """One rubric line: kind, message and the code lines that made the elements involved."""
+def describe_defect(defect: Defect, result: RenderResult, code_lines: bool = True) -> str:
+    """One rubric line: kind, message and (with `code_lines`) the code lines that made the elements involved."""
     involved = set(defect.element_ids)
     lines = [line for element in result.elements if element.id in involved for line in element.lines]
-    where = _code_lines(result.code, lines)
+    where = _code_lines(result.code, lines) if code_lines else ""
     return f"- [{defect.kind}] {defect.message}" + (f" (made by {where})" if where else "")
 
 
@@ -89,9 +89,10 @@ def missing_labels_text(labels: list[str]) -> str:
 
 
 def rubric_text(result: RenderResult, hints: Mapping[str, str] | None = None,
-                missing_labels: list[str] | None = None) -> str:
+                missing_labels: list[str] | None = None, code_lines: bool = True) -> str:
     """The rubric channel's text for a successful render (`hints`: repair hint per defect kind, or None;
-    `missing_labels`: labels the request names that the render does not draw, or None). A render with no defect
+    `missing_labels`: labels the request names that the render does not draw, or None; `code_lines`: quote the
+    lines that made each defective element). A render with no defect
     that dropped requested labels is not called clean: otherwise the teacher would endorse deleting the labels a
     defect was in."""
     scores = ", ".join(f"{axis} {score:.2f}" for axis, score in sorted(result.rubric.items()))
@@ -100,7 +101,7 @@ def rubric_text(result: RenderResult, hints: Mapping[str, str] | None = None,
     ranked = sorted(result.defects, key=lambda d: -d.severity)
     problems = len(ranked) + bool(missing_labels)
     count = f"{problems} problem" + ("s" if problems > 1 else "")
-    found = [describe_defect(d, result) for d in ranked] + ([missing_labels_text(missing_labels)]
+    found = [describe_defect(d, result, code_lines) for d in ranked] + ([missing_labels_text(missing_labels)]
                                                              if missing_labels else [])
     repair = repair_text([str(d.kind) for d in ranked] + ([MISSING_LABELS] if missing_labels else []), hints)
     return RUBRIC_TEMPLATE.format(count=count, defects="\n".join(found + ([repair] if repair else [])),
@@ -126,6 +127,7 @@ def feedback_text(
     language: str = "python",
     hints: Mapping[str, str] | None = None,
     missing_labels: list[str] | None = None,
+    code_lines: bool = True,
 ) -> str:
     """All the text the teacher reads about one rollout (the image, if any, is added separately)."""
     demo = [demonstration_text(demonstration, language)] if demonstration is not None else []
@@ -136,7 +138,7 @@ def feedback_text(
     if "image" in channels and result.image_png:
         parts.append(IMAGE_INTRO)
     if "rubric" in channels:
-        parts.append(rubric_text(result, hints, missing_labels))
+        parts.append(rubric_text(result, hints, missing_labels, code_lines))
     return "\n\n".join(parts + demo)
 
 
@@ -149,6 +151,7 @@ def build_teacher_prompt(
     language: str = "python",
     hints: Mapping[str, str] | None = None,
     missing_labels: list[str] | None = None,
+    code_lines: bool = True,
 ) -> Any:
     """The teacher's prompt for one rollout, in the same format as the student's prompt.
 
@@ -164,6 +167,7 @@ def build_teacher_prompt(
             shows none.
         missing_labels: labels the prompt names that the render does not draw (`label_feedback`), a rubric line;
             None or empty adds none.
+        code_lines: quote the program lines that made each defective element in the rubric (`rubric_code_lines`).
 
     Returns:
         The prompt with the feedback appended to its last user turn. The render travels as an image content part
@@ -173,7 +177,8 @@ def build_teacher_prompt(
     """
     if result.infra_error:
         return prompt
-    text = feedback_text(result, channels, max_error_chars, demonstration, language, hints, missing_labels)
+    text = feedback_text(result, channels, max_error_chars, demonstration, language, hints, missing_labels,
+                         code_lines)
     image = result.image() if "image" in channels else None
     if isinstance(prompt, str):
         if image is not None:

@@ -15,6 +15,7 @@ from trl.experimental.sdpo.loss_utils import add_tail_bucket, compute_divergence
 # TRL's `compute_divergence(student, teacher, alpha)` is KL(teacher || student) at alpha=0, KL(student || teacher)
 # at alpha=1 and the generalised JSD in between.
 _DIVERGENCE_ALPHA = {"forward_kl": 0.0, "reverse_kl": 1.0}
+_EXCLUDED_LOGIT = -1e4
 
 
 def divergence_alpha(divergence: str, jsd_beta: float = 0.5) -> float:
@@ -32,6 +33,7 @@ def per_token_divergence(
     divergence: str = "reverse_kl",
     top_k: int | None = None,
     jsd_beta: float = 0.5,
+    excluded_ids: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Divergence between student and teacher next-token distributions at every position.
 
@@ -42,13 +44,20 @@ def per_token_divergence(
         top_k: restrict the support to the teacher's `top_k` tokens plus one tail bucket with the remaining mass
             (so `top_k >= V` equals the full-vocabulary divergence). `None` uses the full vocabulary.
         jsd_beta: mixture coefficient for `"jsd"`.
+        excluded_ids: `(E,)` token ids left out of both distributions, which are renormalised over the rest (their
+            logits get no gradient); `None` keeps the whole vocabulary.
 
     Returns:
         `(B, T)` float32 divergence per position.
     """
     alpha = divergence_alpha(divergence, jsd_beta)
-    student_logp = torch.log_softmax(student_logits.float(), dim=-1)
-    teacher_logp = torch.log_softmax(teacher_logits.detach().float(), dim=-1)
+    student_logits, teacher_logits = student_logits.float(), teacher_logits.detach().float()
+    if excluded_ids is not None:
+        # A finite floor, not -inf: exp() underflows to exactly 0 and 0 * (floor - floor) stays 0 in every divergence.
+        student_logits = student_logits.index_fill(-1, excluded_ids, _EXCLUDED_LOGIT)
+        teacher_logits = teacher_logits.index_fill(-1, excluded_ids, _EXCLUDED_LOGIT)
+    student_logp = torch.log_softmax(student_logits, dim=-1)
+    teacher_logp = torch.log_softmax(teacher_logits, dim=-1)
     if top_k is not None and top_k < student_logits.size(-1):
         index = torch.topk(teacher_logp, k=top_k, dim=-1).indices
         student_logp = add_tail_bucket(torch.gather(student_logp, -1, index))
@@ -63,6 +72,7 @@ def chunked_per_token_divergence(
     divergence: str = "reverse_kl",
     top_k: int | None = None,
     jsd_beta: float = 0.5,
+    excluded_ids: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """`per_token_divergence` over chunks of `chunk_size` positions, `(B, T, V)` x2 -> `(B, T)`.
 
@@ -75,10 +85,10 @@ def chunked_per_token_divergence(
         t = teacher_logits[:, start : start + chunk_size]
         if s.requires_grad:
             chunks.append(
-                checkpoint(per_token_divergence, s, t, divergence, top_k, jsd_beta, use_reentrant=False)
+                checkpoint(per_token_divergence, s, t, divergence, top_k, jsd_beta, excluded_ids, use_reentrant=False)
             )
         else:
-            chunks.append(per_token_divergence(s, t, divergence, top_k, jsd_beta))
+            chunks.append(per_token_divergence(s, t, divergence, top_k, jsd_beta, excluded_ids))
     return torch.cat(chunks, dim=1)
 
 

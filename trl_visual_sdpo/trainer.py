@@ -43,7 +43,7 @@ from trl_visual_sdpo.callbacks import RenderTableCallback
 from trl_visual_sdpo.checkpoints import last_complete_checkpoint
 from trl_visual_sdpo.config import VisualSDPOConfig
 from trl_visual_sdpo.credit import credited_line_layers, program_token_mask, token_char_spans, token_weights
-from trl_visual_sdpo.extract import completion_text, extract_code, render_completions
+from trl_visual_sdpo.extract import completion_text, extract_code, render_completions, stop_token_ids
 from trl_visual_sdpo.feedback import build_teacher_prompt
 from trl_visual_sdpo.hub import build_model_card
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
@@ -173,6 +173,10 @@ class VisualSDPOTrainer(GRPOTrainer):
         forward = getattr(unwrapped, "get_base_model", lambda: unwrapped)().forward
         self._accepts_logits_to_keep = "logits_to_keep" in inspect.signature(forward).parameters
         self.teacher_model, self._teacher_context = setup_teacher(self)
+        # `stop_neutral`: the tokens that end a program, left out of both distributions in the divergence
+        tokenizer = getattr(self.processing_class, "tokenizer", self.processing_class)
+        self._stop_ids = (torch.tensor(stop_token_ids(tokenizer), device=self.accelerator.device)
+                          if args.stop_neutral else None)
         self._infra_streak = 0  # renders in a row that failed because of our infrastructure
 
     def create_model_card(
@@ -331,7 +335,7 @@ class VisualSDPOTrainer(GRPOTrainer):
                    for prompt, result in zip(step.prompts, step.results, strict=True)]
         output["teacher_prompts"] = [
             build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo,
-                                 language, hints, labels)
+                                 language, hints, labels, self.args.rubric_code_lines)
             for prompt, result, demo, labels in zip(step.prompts, step.results, demonstrations, missing, strict=True)
         ]
         mode = "train" if self.model.training else "eval"
@@ -496,6 +500,7 @@ class VisualSDPOTrainer(GRPOTrainer):
             divergence=self.args.divergence,
             top_k=self.args.distillation_topk,
             jsd_beta=self.args.jsd_beta,
+            excluded_ids=self._stop_ids,
         )
         if self.args.distillation_is_clip is not None and "old_per_token_logps" in inputs:
             per_token = apply_importance_sampling_clipping(
