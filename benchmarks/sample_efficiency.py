@@ -86,7 +86,11 @@ def arm_settings(arm: str) -> dict:
              # live student: a drifting student then cannot drag its own teacher along step for step
              "sdpo_credit_ema": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "ema"},
              # the teacher as the warm start itself (the adapter disabled): it cannot drift at all
-             "sdpo_credit_base": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "base"}}
+             "sdpo_credit_base": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "base"},
+             # stopping left out of the divergence at every position, and a rubric that does not quote the student's
+             # lines (benchmarks/repeat_lift.py: both make the teacher prefer writing a line again)
+             "sdpo_credit_neutral": {"trainer": "sdpo", "credit_alpha": 1.0, "stop_neutral": True,
+                                     "rubric_code_lines": False}}
     if arm in fixed:
         return fixed[arm]
     name, _, value = arm.partition("=")
