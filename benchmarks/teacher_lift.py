@@ -17,8 +17,11 @@ On held-out chart tasks we build (flawed program, feedback, corrected program) t
   of defect found (`VisualSDPOConfig(repair_hints=True)`, `ChartRenderer.repair_hints`). The hints name matplotlib
   idioms, some of which are the reference's own fix statements, so on the fix lines this channel measures in part
   copying, as the credited lines do for the plain rubric; whether hints teach layout is a training question.
+- `rubric_unquoted` channel: the rubric triples again, the rubric without the program lines that made each defect
+  (`VisualSDPOConfig(rubric_code_lines=False)`): how much of the lift on the fix lines survives when the teacher
+  has not read the flawed lines it could copy.
 
-Rows of the two variant channels keep the plain rubric lift of the same triple (`plain`), so each variant is compared
+Rows of the variant channels keep the plain rubric lift of the same triple (`plain`), so each variant is compared
 with the plain rubric on the same triples (`plain_mean` in the summary).
 
 The teacher prompt is built by `trl_visual_sdpo.feedback.build_teacher_prompt` exactly as `VisualSDPOTrainer` does.
@@ -35,6 +38,7 @@ teacher moves the student towards it.
     python benchmarks/teacher_lift.py --models outputs/sft-chart-revise \
         --demo_samples 4   # adds the rubric_demo channel
     python benchmarks/teacher_lift.py --models outputs/sft-chart-revise --hints   # adds the rubric_hints channel
+    python benchmarks/teacher_lift.py --models outputs/sft-chart-revise --unquoted   # adds rubric_unquoted
     python benchmarks/teacher_lift.py --report
 
 Writes `benchmarks/results/teacher_lift/<model>.json` per model and `benchmarks/results/teacher_lift.json` with
@@ -166,7 +170,7 @@ def lift_row(teacher, student, masks: dict) -> dict:
 
 
 def measure(model_path: str | None, triples: list[dict], renderer=None, demo_samples: int = 0,
-            seed: int = 0, hints: dict[str, str] | None = None) -> list[dict]:
+            seed: int = 0, hints: dict[str, str] | None = None, unquoted: bool = False) -> list[dict]:
     import torch
 
     from trl_visual_sdpo.data.chart import fenced
@@ -208,6 +212,8 @@ def measure(model_path: str | None, triples: list[dict], renderer=None, demo_sam
                                        {"demonstration_defects": len(demonstration.defects)})
         if hints and triple["channel"] == "rubric":
             variants["rubric_hints"] = ({"hints": hints}, {})
+        if unquoted and triple["channel"] == "rubric":
+            variants["rubric_unquoted"] = ({"code_lines": False}, {})
         for channel, (context, extra) in variants.items():
             variant_prompt = build_teacher_prompt(triple["prompt"], triple["result"], ["rubric"], MAX_ERROR_CHARS,
                                                   **context)
@@ -279,6 +285,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="Seed of the sibling samples.")
     parser.add_argument("--hints", action="store_true",
                         help="Also measure the rubric with the renderer's repair hints (the rubric_hints channel).")
+    parser.add_argument("--unquoted", action="store_true",
+                        help="Also measure the rubric without the quoted program lines (the rubric_unquoted channel).")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
     args = parser.parse_args()
     if not args.report:
@@ -294,9 +302,10 @@ def main() -> None:
                 path = RUNS / f"{model_name(model)}.json"
                 start = time.perf_counter()
                 rows = measure(None if model == "base" else model, triples, renderer, args.demo_samples, args.seed,
-                               renderer.repair_hints if args.hints else None)
+                               renderer.repair_hints if args.hints else None, args.unquoted)
                 path.write_text(json.dumps({"model": model, "eval_tasks": args.eval_tasks,
-                                            "demo_samples": args.demo_samples, "hints": args.hints, "rows": rows,
+                                            "demo_samples": args.demo_samples, "hints": args.hints,
+                                            "unquoted": args.unquoted, "rows": rows,
                                             "summary": summarize(rows), "seconds": time.perf_counter() - start},
                                            indent=2))
         finally:
