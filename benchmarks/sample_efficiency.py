@@ -90,7 +90,9 @@ def arm_settings(arm: str) -> dict:
              # stopping left out of the divergence at every position, and a rubric that does not quote the student's
              # lines (benchmarks/repeat_lift.py: both make the teacher prefer writing a line again)
              "sdpo_credit_neutral": {"trainer": "sdpo", "credit_alpha": 1.0, "stop_neutral": True,
-                                     "rubric_code_lines": False}}
+                                     "rubric_code_lines": False},
+             # stopping left out alone: quoting the lines also helps the teacher find the repair (teacher_lift.py)
+             "sdpo_credit_stop": {"trainer": "sdpo", "credit_alpha": 1.0, "stop_neutral": True}}
     if arm in fixed:
         return fixed[arm]
     name, _, value = arm.partition("=")
