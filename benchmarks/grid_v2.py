@@ -323,6 +323,21 @@ def evaluation_tasks(programs: list[str], held_out: dict) -> tuple:
     return load_chart_tasks("test", n=n_tasks), len(programs) // n_tasks
 
 
+def rendered_evaluation(name: str) -> tuple[list[str], list, list[dict], int]:
+    """(programs, their chart renders, tasks, samples per task) of the kept evaluation `<run>@<step>`: the held-out
+    programs the probes of the teacher measure on."""
+    from trl_visual_sdpo.extract import render_completions
+    from trl_visual_sdpo.render.chart import ChartRenderer
+
+    programs, held_out = kept_evaluations([name])[name]
+    tasks, samples = evaluation_tasks(programs, held_out)
+    renderer = ChartRenderer()
+    try:
+        return programs, render_completions(renderer, programs), tasks, samples
+    finally:
+        renderer.close()
+
+
 def score_fidelity(budget: str = "*") -> int:
     """Label fidelity of each kept held-out evaluation of the `budget` key (`*`: all) made before evaluations
     measured it (`label_recall`, `complete_flawless_rate`, `task_complete_flawless`: flawless without dropping a

@@ -34,23 +34,15 @@ RESULTS = Path(__file__).parent / "results"
 def main() -> None:
     import torch
 
-    from trl_visual_sdpo.extract import render_completions
     from trl_visual_sdpo.feedback import build_teacher_prompt
     from trl_visual_sdpo.models import load_policy
-    from trl_visual_sdpo.render.chart import ChartRenderer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="outputs/sft-chart-revise")
     parser.add_argument("--run", default="zero_shot-seed0-1657fe77@0", help="Kept held-out programs (<run>@<step>).")
     parser.add_argument("--per_kind", type=int, default=30, help="Most programs measured per kind.")
     args = parser.parse_args()
-    programs, held_out = grid_v2.kept_evaluations([args.run])[args.run]
-    tasks, samples = grid_v2.evaluation_tasks(programs, held_out)
-    renderer = ChartRenderer()
-    try:
-        results = render_completions(renderer, programs)
-    finally:
-        renderer.close()
+    programs, results, tasks, samples = grid_v2.rendered_evaluation(args.run)
     model, tokenizer = load_policy(args.model, dtype=torch.float32)
     model.eval()
     rows: dict[str, list[dict]] = {"flawed": [], "clean": [], "crash": []}

@@ -72,23 +72,16 @@ def scores(model, tokenizer, prompt, ids: list[int], position: int, stop: list[i
 def main() -> None:
     import torch
 
-    from trl_visual_sdpo.extract import render_completions, stop_token_ids
+    from trl_visual_sdpo.extract import stop_token_ids
     from trl_visual_sdpo.feedback import build_teacher_prompt
     from trl_visual_sdpo.models import load_policy
-    from trl_visual_sdpo.render.chart import ChartRenderer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="outputs/sft-chart-revise")
     parser.add_argument("--run", default="zero_shot-seed0-1657fe77@0", help="Kept held-out programs (<run>@<step>).")
     parser.add_argument("--programs", type=int, default=40, help="Most flawed programs measured.")
     args = parser.parse_args()
-    programs, held_out = grid_v2.kept_evaluations([args.run])[args.run]
-    tasks, samples = grid_v2.evaluation_tasks(programs, held_out)
-    renderer = ChartRenderer()
-    try:
-        results = render_completions(renderer, programs)
-    finally:
-        renderer.close()
+    _, results, tasks, samples = grid_v2.rendered_evaluation(args.run)
     model, tokenizer = load_policy(args.model, dtype=torch.float32)
     model.eval()
     stop = stop_token_ids(tokenizer)
