@@ -76,8 +76,10 @@ class VisualSDPOConfig(GRPOConfig):
             end of the program out of distillation, but a teacher told to fix defects still puts less mass on stopping
             at every line start, so distillation keeps lowering the student's probability of stopping there (a
             repeated line at the end of a flawed warm-start program gets 3.6 nats more from the teacher; 1.5 once
-            stopping is left out, `benchmarks/repeat_lift.py`). With this the decision to stop is the GRPO term's
-            alone. Cannot be combined with `distill_program_end=True`.
+            stopping is left out, `benchmarks/repeat_lift.py`). With this the divergence does not depend on how much
+            mass either distribution puts on stopping, and no gradient reaches the stopping logits: the decision to
+            stop is left to the GRPO term (shared weights can still move it indirectly). Cannot be combined with
+            `distill_program_end=True`.
         rubric_code_lines (`bool`, *optional*, defaults to `True`):
             The rubric names the program lines that drew each defective element ("made by line 6:
             `ax.set_title(...)`"). A teacher that has read a line can copy it: one more copy of a quoted line gets
@@ -189,7 +191,7 @@ class VisualSDPOConfig(GRPOConfig):
     stop_neutral: bool = field(
         default=False,
         metadata={"help": "Leave the tokens that end the program out of both distributions at every distilled "
-                  "position (renormalised), so that distillation never changes when the student stops."},
+                  "position (renormalised): the divergence ignores the mass either puts on stopping."},
     )
     rubric_code_lines: bool = field(
         default=True,
