@@ -41,9 +41,10 @@ STATEMENT = re.compile(r"^(ax|plt|fig)\w*\.\w+\(")  # a drawing call, the kind o
 
 
 def quoted_lines(result) -> list[int]:
-    """1-based lines the rubric quotes: those that made an element in a defect (`feedback.describe_defect`)."""
-    involved = {element_id for defect in result.defects for element_id in defect.element_ids}
-    return sorted({line for element in result.elements if element.id in involved for line in element.lines})
+    """1-based lines the rubric quotes for any of the render's defects."""
+    from trl_visual_sdpo.feedback import defect_lines
+
+    return sorted({line for defect in result.defects for line in defect_lines(defect, result)})
 
 
 def repeated(tokenizer, code: str, line: str) -> tuple[list[int], int, int]:
@@ -60,11 +61,7 @@ def scores(model, tokenizer, prompt, ids: list[int], position: int, stop: list[i
     `stop` tokens at completion `position`."""
     import torch
 
-    prompt_ids = list(tokenizer.apply_chat_template(prompt, add_generation_prompt=True, tokenize=True,
-                                                    return_dict=True)["input_ids"])
-    with torch.no_grad():
-        logits = model(input_ids=torch.tensor([prompt_ids + ids]), logits_to_keep=len(ids) + 1).logits[0, :-1]
-    logps = torch.log_softmax(logits.float(), dim=-1)
+    logps = tl.next_token_logps(model, tokenizer, prompt, ids)
     go_on = torch.log1p(-logps[position, stop].exp().sum().clamp(max=1 - 1e-6))
     return logps.gather(-1, torch.tensor(ids).unsqueeze(-1)).squeeze(-1), go_on
 

@@ -137,9 +137,9 @@ def sibling_demonstrations(model, tokenizer, renderer, triples: list[dict], samp
     return picks
 
 
-def completion_logprobs(model, tokenizer, prompt, completion_ids: list[int]):
-    """Per-token log-probabilities of `completion_ids` after the chat-formatted `prompt` (generation prompt added,
-    as TRL tokenises prompts)."""
+def next_token_logps(model, tokenizer, prompt, completion_ids: list[int]):
+    """`(len(completion_ids), V)` next-token log-probabilities at each completion position after the chat-formatted
+    `prompt` (generation prompt added, as TRL tokenises prompts)."""
     import torch
 
     prompt_ids = tokenizer.apply_chat_template(prompt, add_generation_prompt=True, tokenize=True, return_dict=True)
@@ -147,7 +147,14 @@ def completion_logprobs(model, tokenizer, prompt, completion_ids: list[int]):
     ids = torch.tensor([prompt_ids + completion_ids])
     with torch.no_grad():
         logits = model(input_ids=ids, logits_to_keep=len(completion_ids) + 1).logits[0, :-1].float()
-    logps = torch.log_softmax(logits, dim=-1)
+    return torch.log_softmax(logits, dim=-1)
+
+
+def completion_logprobs(model, tokenizer, prompt, completion_ids: list[int]):
+    """Per-token log-probabilities of `completion_ids` after the chat-formatted `prompt`."""
+    import torch
+
+    logps = next_token_logps(model, tokenizer, prompt, completion_ids)
     return logps.gather(-1, torch.tensor(completion_ids).unsqueeze(-1)).squeeze(-1)
 
 

@@ -66,11 +66,15 @@ def _code_lines(code: str, lines: list[int]) -> str:
     return "; ".join(quoted)
 
 
+def defect_lines(defect: Defect, result: RenderResult) -> list[int]:
+    """The 1-based program lines that made the elements involved in `defect` (those the rubric quotes)."""
+    involved = set(defect.element_ids)
+    return [line for element in result.elements if element.id in involved for line in element.lines]
+
+
 def describe_defect(defect: Defect, result: RenderResult, code_lines: bool = True) -> str:
     """One rubric line: kind, message and (with `code_lines`) the code lines that made the elements involved."""
-    involved = set(defect.element_ids)
-    lines = [line for element in result.elements if element.id in involved for line in element.lines]
-    where = _code_lines(result.code, lines) if code_lines else ""
+    where = _code_lines(result.code, defect_lines(defect, result)) if code_lines else ""
     return f"- [{defect.kind}] {defect.message}" + (f" (made by {where})" if where else "")
 
 
