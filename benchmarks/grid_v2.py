@@ -95,7 +95,7 @@ RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
 ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints",
         "sdpo_credit_statement", "sdpo_credit_labels", "sdpo_uniform_end", "sdpo_credit_end", "sdpo_credit_ema",
-        "sdpo_credit_base", "sdpo_credit_neutral", "sdpo_credit_stop"]
+        "sdpo_credit_base", "sdpo_credit_neutral", "sdpo_credit_stop", "sdpo_credit_kl"]
 DEFAULT_ARMS = ARMS[:5]  # the grid; the last arms are probes, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);

@@ -92,7 +92,10 @@ def arm_settings(arm: str) -> dict:
              "sdpo_credit_neutral": {"trainer": "sdpo", "credit_alpha": 1.0, "stop_neutral": True,
                                      "rubric_code_lines": False},
              # stopping left out alone: quoting the lines also helps the teacher find the repair (teacher_lift.py)
-             "sdpo_credit_stop": {"trainer": "sdpo", "credit_alpha": 1.0, "stop_neutral": True}}
+             "sdpo_credit_stop": {"trainer": "sdpo", "credit_alpha": 1.0, "stop_neutral": True},
+             # TRL's own anchor, a KL to the warm start (`beta`, DeepSeekMath's 0.04): the student drifts towards
+             # not stopping although its teacher's pull stays put (repeat_lift.py), so hold the student instead
+             "sdpo_credit_kl": {"trainer": "sdpo", "credit_alpha": 1.0, "beta": 0.04}}
     if arm in fixed:
         return fixed[arm]
     name, _, value = arm.partition("=")

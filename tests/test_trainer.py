@@ -434,6 +434,32 @@ def test_peft_lora_trains_only_the_adapter_and_teaches_with_it(tmp_path, tiny_te
     assert not torch.allclose(with_adapter, base)  # the teacher pass runs through the trained adapter
 
 
+def test_kl_to_the_initial_model_joins_the_loss_under_lora(tmp_path, tiny_text):
+    # TRL's `beta` anchors the policy to the model it started from (the adapter switched off): the grid's
+    # `sdpo_credit_kl` arm holds the student's drift with it, so the term must survive our loss composition.
+    from peft import LoraConfig
+
+    model, tokenizer = tiny_text
+    trainer = VisualSDPOTrainer(
+        model=model, reward_funcs=[box_reward, length_reward], args=_config(tmp_path, max_steps=1, beta=0.5),
+        train_dataset=_dataset(), processing_class=tokenizer, renderer=BoxRenderer(),
+        rollout_func=scripted_rollout(SCRIPT), peft_config=LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj"]),
+    )
+    trainer.train()  # the adapter moves away from the initial model, so the KL is not zero
+    batch = _batch(trainer)
+    with torch.no_grad(), trainer.model.disable_adapter():
+        logits = trainer._completion_logits(trainer.model, batch["prompt_ids"], batch["prompt_mask"],
+                                            batch["completion_ids"], batch["completion_mask"])
+    initial = selective_log_softmax(logits, batch["completion_ids"])
+    mask = batch["completion_mask"].bool()
+    assert torch.allclose(batch["ref_per_token_logps"][mask], initial[mask], atol=1e-5)
+    total = trainer._compute_loss(trainer.model, batch)
+    grpo = GRPOTrainer._compute_loss(trainer, trainer.model, batch)
+    distill = trainer._compute_distillation_loss(trainer.model, batch)
+    assert total.item() == pytest.approx(grpo.item() + distill.item(), rel=1e-5)
+    assert trainer._metrics["train"]["kl"][-1] > 0
+
+
 def test_image_channel_reaches_the_vision_language_teacher(tmp_path, tiny_vlm):
     from PIL import Image
 
