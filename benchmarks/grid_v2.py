@@ -30,7 +30,15 @@ arms at the same seed and step share their random numbers). Arms:
   left out of distillation the seed-0 runs still drifted towards longer completions from about step 40; a teacher
   that lags the student is the next thing to test against that;
 - `sdpo_credit_base` (run by name): the same with the warm start itself as the teacher (`teacher_model_kind="base"`,
-  the adapter disabled), a teacher that cannot drift at all.
+  the adapter disabled), a teacher that cannot drift at all;
+- `sdpo_uniform_stopping`, `sdpo_credit_stopping` (run by name): the two Visual-SDPO arms as they ran until the
+  tokens that end a program were left out of the divergence at every position (`stop_neutral=False`); both collapsed
+  into repeated lines from about step 40, and their seed-0 checkpoints were renamed to these arms. The probe that ran
+  with `stop_neutral=True` held to step 72 and became `sdpo_credit` seed 0. The probe arms above (demo to base)
+  ran before that default too and pin it off;
+- `sdpo_credit_neutral` (run by name): `sdpo_credit` whose rubric does not quote the student's lines
+  (`rubric_code_lines=False`);
+- `sdpo_credit_kl` (run by name): `sdpo_credit` with TRL's KL to the warm start (`beta=0.04`).
 
 The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 steps: at 24 steps (the first grid,
 `--steps 24 --eval_every 8`) no arm moved beyond the seed spread, at 72 GRPO's flawless share did (README).
@@ -95,7 +103,7 @@ RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
 ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints",
         "sdpo_credit_statement", "sdpo_credit_labels", "sdpo_uniform_end", "sdpo_credit_end", "sdpo_credit_ema",
-        "sdpo_credit_base", "sdpo_credit_neutral", "sdpo_credit_stop", "sdpo_credit_kl"]
+        "sdpo_credit_base", "sdpo_uniform_stopping", "sdpo_credit_stopping", "sdpo_credit_neutral", "sdpo_credit_kl"]
 DEFAULT_ARMS = ARMS[:5]  # the grid; the last arms are probes, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);

@@ -38,8 +38,8 @@ import teacher_lift as tl
 
 
 RESULTS = Path(__file__).parent / "results"
-DEFAULT_RUNS = ["critique_revise-seed0-1657fe77@0", "sdpo_uniform-seed0-1657fe77@24",
-                "sdpo_credit_statement-seed0-1657fe77@24", "sdpo_credit-seed0-1657fe77@24"]
+DEFAULT_RUNS = ["critique_revise-seed0-1657fe77@0", "sdpo_uniform_stopping-seed0-1657fe77@24",
+                "sdpo_credit_statement-seed0-1657fe77@24", "sdpo_credit_stopping-seed0-1657fe77@24"]
 
 
 def dropping_programs(runs: list[str]) -> list[dict]:

@@ -18,7 +18,7 @@ appended at the end of the program, where the collapsed programs repeat:
 A positive lift is what reverse-KL distillation moves the student towards: a teacher that prefers the repeat teaches
 repetition. `--model` measures a run's checkpoint instead (the live teacher drifts with the student).
 
-    python benchmarks/repeat_lift.py [--model outputs/grid_v2/sdpo_credit-seed0-1657fe77/checkpoint-36]
+    python benchmarks/repeat_lift.py [--model outputs/grid_v2/sdpo_credit_stopping-seed0-1657fe77/checkpoint-36]
 
 Writes `benchmarks/results/repeat_lift/<model>.json`: per rubric and line kind the mean lift with its bootstrap 95 %
 interval, and the rows.

@@ -70,29 +70,30 @@ def eval_kwargs(args) -> dict:
 def arm_settings(arm: str) -> dict:
     """What an arm trains with: the trainer (`None`: no training) and, for Visual-SDPO, the `VisualSDPOConfig` fields
     it sets (credit alpha, GRPO weight, ...); `revise` for critique-revise."""
+    # Probe arms that ran before `stop_neutral` became the default pin it off, so that their records stay reproducible.
+    before_stop_neutral = {"trainer": "sdpo", "credit_alpha": 1.0, "stop_neutral": False}
     fixed = {"zero_shot": {"trainer": None}, "critique_revise": {"trainer": None, "revise": True},
              "grpo": {"trainer": "grpo"}, "sdpo_uniform": {"trainer": "sdpo", "credit_alpha": 0.0},
              "sdpo_credit": {"trainer": "sdpo", "credit_alpha": 1.0},
+             # the arms as they ran while the tokens that end a program stayed in the divergence (they collapsed)
+             "sdpo_uniform_stopping": {**before_stop_neutral, "credit_alpha": 0.0},
+             "sdpo_credit_stopping": before_stop_neutral,
              # the first version's credit box, and its teacher also distilled the decision to stop
-             "sdpo_credit_statement": {"trainer": "sdpo", "credit_alpha": 1.0, "credit_box": "statement",
-                                       "distill_program_end": True},
+             "sdpo_credit_statement": {**before_stop_neutral, "credit_box": "statement", "distill_program_end": True},
              # the arms as they ran before the decision to stop was left out of distillation (they collapsed)
-             "sdpo_uniform_end": {"trainer": "sdpo", "credit_alpha": 0.0, "distill_program_end": True},
-             "sdpo_credit_end": {"trainer": "sdpo", "credit_alpha": 1.0, "distill_program_end": True},
-             "sdpo_credit_demo": {"trainer": "sdpo", "credit_alpha": 1.0, "demonstrations": "on_failure"},
-             "sdpo_credit_hints": {"trainer": "sdpo", "credit_alpha": 1.0, "repair_hints": True},
-             "sdpo_credit_labels": {"trainer": "sdpo", "credit_alpha": 1.0, "label_feedback": True},
+             "sdpo_uniform_end": {**before_stop_neutral, "credit_alpha": 0.0, "distill_program_end": True},
+             "sdpo_credit_end": {**before_stop_neutral, "distill_program_end": True},
+             "sdpo_credit_demo": {**before_stop_neutral, "demonstrations": "on_failure"},
+             "sdpo_credit_hints": {**before_stop_neutral, "repair_hints": True},
+             "sdpo_credit_labels": {**before_stop_neutral, "label_feedback": True},
              # the teacher as an exponential moving average of the student (the SDPO reference's teacher), not the
              # live student: a drifting student then cannot drag its own teacher along step for step
-             "sdpo_credit_ema": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "ema"},
+             "sdpo_credit_ema": {**before_stop_neutral, "teacher_model_kind": "ema"},
              # the teacher as the warm start itself (the adapter disabled): it cannot drift at all
-             "sdpo_credit_base": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "base"},
-             # stopping left out of the divergence at every position, and a rubric that does not quote the student's
-             # lines (benchmarks/repeat_lift.py: both make the teacher prefer writing a line again)
-             "sdpo_credit_neutral": {"trainer": "sdpo", "credit_alpha": 1.0, "stop_neutral": True,
-                                     "rubric_code_lines": False},
-             # stopping left out alone: quoting the lines also helps the teacher find the repair (teacher_lift.py)
-             "sdpo_credit_stop": {"trainer": "sdpo", "credit_alpha": 1.0, "stop_neutral": True},
+             "sdpo_credit_base": {**before_stop_neutral, "teacher_model_kind": "base"},
+             # also a rubric that does not quote the student's lines (benchmarks/repeat_lift.py: quotes make the
+             # teacher prefer writing a line again; teacher_lift.py: they also help it find the repair)
+             "sdpo_credit_neutral": {"trainer": "sdpo", "credit_alpha": 1.0, "rubric_code_lines": False},
              # TRL's own anchor, a KL to the warm start (`beta`, DeepSeekMath's 0.04): the student drifts towards
              # not stopping although its teacher's pull stays put (repeat_lift.py), so hold the student instead
              "sdpo_credit_kl": {"trainer": "sdpo", "credit_alpha": 1.0, "beta": 0.04}}

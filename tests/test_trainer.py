@@ -184,8 +184,10 @@ def _teacher_logits(trainer, batch):
 
 
 def _reference_distillation(trainer, batch, student_logits, teacher_logits, ratio=None):
-    """The distillation loss from the loss functions alone, with a detached teacher: the student's path only."""
-    per_token = per_token_divergence(student_logits, teacher_logits.detach(), trainer.args.divergence)
+    """The distillation loss from the loss functions alone, with a detached teacher: the student's path only. The
+    stopping tokens are left out as the trainer's `stop_neutral` asks (tested against the kept vocabulary below)."""
+    per_token = per_token_divergence(student_logits, teacher_logits.detach(), trainer.args.divergence,
+                                     excluded_ids=trainer._stop_ids)
     if ratio is not None:
         per_token = per_token * ratio
     mask = batch["completion_mask"] * batch["distill_active"].unsqueeze(1) * batch["distill_mask"]
@@ -537,12 +539,12 @@ def test_the_decision_to_stop_is_not_distilled_unless_asked(tmp_path, tiny_text)
         assert tokenizer.decode(kept).rstrip().endswith("140)")  # the program's last line is still distilled
     assert batch["distill_num_items"].item() == (batch["completion_mask"] * batch["distill_active"].unsqueeze(1)
                                                  * batch["distill_mask"]).sum().item()
-    everything = _batch(_trainer(tmp_path, tiny_text, distill_program_end=True))
+    everything = _batch(_trainer(tmp_path, tiny_text, distill_program_end=True, stop_neutral=False))
     assert everything["distill_mask"].eq(1).all()
 
 
 def test_stop_neutral_leaves_stopping_out_of_the_divergence(tmp_path, tiny_text):
-    trainer = _trainer(tmp_path, tiny_text, stop_neutral=True)
+    trainer = _trainer(tmp_path, tiny_text)  # the default
     tokenizer = trainer.processing_class
     stop = set(trainer._stop_ids.tolist())
     assert {tokenizer.eos_token_id, *tokenizer.convert_tokens_to_ids(["```", "Ġ```"])} <= stop
@@ -555,11 +557,13 @@ def test_stop_neutral_leaves_stopping_out_of_the_divergence(tmp_path, tiny_text)
     loss = trainer._compute_distillation_loss(model, batch, student_logits=student)
     kept = torch.tensor([i for i in range(student.size(-1)) if i not in stop])
     teacher = _teacher_logits(trainer, batch)
+    trainer._stop_ids = None  # the references below choose their vocabulary themselves
     reference = _reference_distillation(trainer, batch, student[..., kept], teacher[..., kept])
     # a divergence of ~1e-4 summed over 49k float32 terms in two orders: equal to about 1e-4 of itself
     assert loss.item() == pytest.approx(reference.item(), rel=1e-3)
     full_vocabulary = _reference_distillation(trainer, batch, student.detach(), teacher)
     assert loss.item() != pytest.approx(full_vocabulary.item(), rel=1e-3)
+    assert _trainer(tmp_path, tiny_text, stop_neutral=False)._stop_ids is None
     loss.backward()
     assert student.grad[..., sorted(stop)].eq(0).all()
     with pytest.raises(ValueError, match="set one of them to False"):
