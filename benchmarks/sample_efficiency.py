@@ -94,8 +94,9 @@ def arm_settings(arm: str) -> dict:
              # also a rubric that does not quote the student's lines (benchmarks/repeat_lift.py: quotes make the
              # teacher prefer writing a line again; teacher_lift.py: they also help it find the repair)
              "sdpo_credit_neutral": {"trainer": "sdpo", "credit_alpha": 1.0, "rubric_code_lines": False},
-             # TRL's own anchor, a KL to the warm start (`beta`, DeepSeekMath's 0.04): the student drifts towards
-             # not stopping although its teacher's pull stays put (repeat_lift.py), so hold the student instead
+             # TRL's own anchor, a KL to the warm start (`beta`, DeepSeekMath's 0.04): with stop_neutral the student
+             # still drifts, slowly, towards one more line (repeat_lift.py) and away from the warm start's execution
+             # (0.96 -> 0.91 over the seed-0 run) and colours; this holds the student itself
              "sdpo_credit_kl": {"trainer": "sdpo", "credit_alpha": 1.0, "beta": 0.04}}
     if arm in fixed:
         return fixed[arm]
