@@ -37,7 +37,10 @@ arms at the same seed and step share their random numbers). Arms:
   with `stop_neutral=True` held to step 72 and became `sdpo_credit` seed 0. The probe arms above (demo to base)
   ran before that default too and pin it off;
 - `sdpo_credit_neutral` (run by name): `sdpo_credit` whose rubric does not quote the student's lines
-  (`rubric_code_lines=False`);
+  (`rubric_code_lines="none"`);
+- `sdpo_credit_elided` (run by name): `sdpo_credit` whose rubric quotes the student's lines with their string
+  literals and colours elided (`rubric_code_lines="elided"`): the teacher copies a quoted line's colour
+  (`benchmarks/colour_lift.py`), and the runs that quote verbatim narrow their colours;
 - `sdpo_credit_kl` (run by name): `sdpo_credit` with TRL's KL to the warm start (`beta=0.04`).
 
 The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 steps: at 24 steps (the first grid,
@@ -103,7 +106,8 @@ RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "grid_v2"
 ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints",
         "sdpo_credit_statement", "sdpo_credit_labels", "sdpo_uniform_end", "sdpo_credit_end", "sdpo_credit_ema",
-        "sdpo_credit_base", "sdpo_uniform_stopping", "sdpo_credit_stopping", "sdpo_credit_neutral", "sdpo_credit_kl"]
+        "sdpo_credit_base", "sdpo_uniform_stopping", "sdpo_credit_stopping", "sdpo_credit_neutral",
+        "sdpo_credit_elided", "sdpo_credit_kl"]
 DEFAULT_ARMS = ARMS[:5]  # the grid; the last arms are probes, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);

@@ -8,8 +8,9 @@ run), the teacher's log-probability (prompt + rubric) minus the student's (promp
 appended at the end of the program, where the collapsed programs repeat:
 
 - `quoted`: a line the rubric quotes; `other`: a statement of the same program that it does not quote;
-- with the rubric as the trainer builds it (`quotes`) and with the same rubric without the quoted code
-  (`no_quotes`: the defect kinds and messages only, `rubric_code_lines=False`);
+- with the rubric as the trainer builds it (`quotes`), with its quoted lines' string literals and colours elided
+  (`elided`, `rubric_code_lines="elided"`) and without the quoted code (`no_quotes`: the defect kinds and messages
+  only, `rubric_code_lines="none"`);
 - over the repeated line's tokens (`line`) and its first token alone (`start`: the decision to write it again);
 - `start_neutral`: the first token's lift with both distributions renormalised without the tokens that end the
   program (`extract.stop_token_ids`, what `stop_neutral=True` leaves out): what is left of the pull once stopping
@@ -95,7 +96,7 @@ def main() -> None:
         prompt = tasks[i // samples]["prompt"]
         teacher_prompts = {name: build_teacher_prompt(prompt, result, ["rubric"], tl.MAX_ERROR_CHARS,
                                                       code_lines=quotes)
-                           for name, quotes in (("quotes", True), ("no_quotes", False))}
+                           for name, quotes in (("quotes", "verbatim"), ("elided", "elided"), ("no_quotes", "none"))}
         row = {"task_id": tasks[i // samples]["task_id"]}
         for kind, line in (("quoted", rng.choice(quoted)), ("other", rng.choice(others))):
             ids, start, end = repeated(tokenizer, result.code, source[line - 1].strip())

@@ -93,7 +93,10 @@ def arm_settings(arm: str) -> dict:
              "sdpo_credit_base": {**before_stop_neutral, "teacher_model_kind": "base"},
              # also a rubric that does not quote the student's lines (benchmarks/repeat_lift.py: quotes make the
              # teacher prefer writing a line again; teacher_lift.py: they also help it find the repair)
-             "sdpo_credit_neutral": {"trainer": "sdpo", "credit_alpha": 1.0, "rubric_code_lines": False},
+             "sdpo_credit_neutral": {"trainer": "sdpo", "credit_alpha": 1.0, "rubric_code_lines": "none"},
+             # the statements quoted with their string literals and colours elided: the teacher copies a quoted
+             # line's colour (colour_lift.py: +0.92 nats a digit) and the quoted runs narrow their colours
+             "sdpo_credit_elided": {"trainer": "sdpo", "credit_alpha": 1.0, "rubric_code_lines": "elided"},
              # TRL's own anchor, a KL to the warm start (`beta`, DeepSeekMath's 0.04): with stop_neutral the student
              # still drifts, slowly, towards one more line (repeat_lift.py) and away from the warm start's execution
              # (0.96 -> 0.91 over the seed-0 run) and colours; this holds the student itself

@@ -18,8 +18,9 @@ On held-out chart tasks we build (flawed program, feedback, corrected program) t
   idioms, some of which are the reference's own fix statements, so on the fix lines this channel measures in part
   copying, as the credited lines do for the plain rubric; whether hints teach layout is a training question.
 - `rubric_unquoted` channel: the rubric triples again, the rubric without the program lines that made each defect
-  (`VisualSDPOConfig(rubric_code_lines=False)`): how much of the lift on the fix lines survives when the teacher
-  has not read the flawed lines it could copy.
+  (`VisualSDPOConfig(rubric_code_lines="none")`): how much of the lift on the fix lines survives when the teacher
+  has not read the flawed lines it could copy; and `rubric_elided`, the lines quoted with their string literals and
+  colours replaced by `...` (`rubric_code_lines="elided"`): the statements named, their values not copyable.
 
 Rows of the variant channels keep the plain rubric lift of the same triple (`plain`), so each variant is compared
 with the plain rubric on the same triples (`plain_mean` in the summary).
@@ -220,7 +221,8 @@ def measure(model_path: str | None, triples: list[dict], renderer=None, demo_sam
         if hints and triple["channel"] == "rubric":
             variants["rubric_hints"] = ({"hints": hints}, {})
         if unquoted and triple["channel"] == "rubric":
-            variants["rubric_unquoted"] = ({"code_lines": False}, {})
+            variants["rubric_unquoted"] = ({"code_lines": "none"}, {})
+            variants["rubric_elided"] = ({"code_lines": "elided"}, {})
         for channel, (context, extra) in variants.items():
             variant_prompt = build_teacher_prompt(triple["prompt"], triple["result"], ["rubric"], MAX_ERROR_CHARS,
                                                   **context)
@@ -293,7 +295,8 @@ def main() -> None:
     parser.add_argument("--hints", action="store_true",
                         help="Also measure the rubric with the renderer's repair hints (the rubric_hints channel).")
     parser.add_argument("--unquoted", action="store_true",
-                        help="Also measure the rubric without the quoted program lines (the rubric_unquoted channel).")
+                        help="Also measure the rubric without the quoted program lines (the rubric_unquoted channel) "
+                             "and with their literals elided (rubric_elided).")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
     args = parser.parse_args()
     if not args.report:

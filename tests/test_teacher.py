@@ -195,3 +195,22 @@ def test_ema_teacher_resumes_from_a_checkpoint(tmp_path, lora):
     assert any(p.abs().sum() > 0 for p in straight.values())
     for name, weight in straight.items():
         assert torch.allclose(resumed[name], weight, atol=1e-6), name
+
+
+def test_elided_quotes_keep_the_statement_and_drop_its_literals():
+    from trl_visual_sdpo.feedback import describe_defect, elide_literals
+    from trl_visual_sdpo.results import Defect, Element, RenderResult
+
+    assert elide_literals('ax.bar(labels, values, color="#4c4444")') == 'ax.bar(labels, values, color="...")'
+    assert elide_literals("ax.set_title('It\\'s \"late\"', fontsize=9)") == "ax.set_title('...', fontsize=9)"
+    assert elide_literals("h1 { color: #333; }") == "h1 { color: #...; }"  # unquoted CSS colours too
+    result = RenderResult(ok=True, code='import x\nax.bar(labels, values, color="#4c4444")\n',
+                          elements=[Element(id="bar0", kind="bar", bbox=(0, 0, 1, 1), lines=[2])])
+    defect = Defect(kind="text_overlap", bbox=(0, 0, 1, 1), severity=1.0, element_ids=["bar0"],
+                    message="labels overlap")
+    assert describe_defect(defect, result).endswith('(made by line 2: `ax.bar(labels, values, color="#4c4444")`)')
+    elided = describe_defect(defect, result, "elided")
+    assert elided.endswith('(made by line 2: `ax.bar(labels, values, color="...")`)')
+    assert describe_defect(defect, result, "none") == "- [text_overlap] labels overlap"
+    with pytest.raises(ValueError, match="verbatim"):
+        describe_defect(defect, result, True)  # the config maps booleans; the function names its modes

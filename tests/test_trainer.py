@@ -169,6 +169,8 @@ def test_rubric_channel_reaches_the_teacher_with_the_responsible_lines(tmp_path,
     assert "[text_overlap]" in trainer.processing_class.decode(teacher_ids[0])
     unquoted = _batch(_trainer(tmp_path, tiny_text, rubric_code_lines=False))["teacher_prompts"][0][-1]["content"]
     assert "[text_overlap]" in unquoted and "made by" not in unquoted and 'box("title"' not in unquoted
+    elided = _batch(_trainer(tmp_path, tiny_text, rubric_code_lines="elided"))["teacher_prompts"][0][-1]["content"]
+    assert 'line 1: `box("...", 0, 0, 100, 20)`' in elided and "title" not in elided.split("made by")[1]
 
 
 def _teacher_logits(trainer, batch):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from trl import GRPOConfig
 
 from trl_visual_sdpo.credit import CREDIT_BOXES
+from trl_visual_sdpo.feedback import CODE_LINE_MODES
 
 
 DIVERGENCES = ("reverse_kl", "forward_kl", "jsd")
@@ -82,11 +83,15 @@ class VisualSDPOConfig(GRPOConfig):
             log-probability of one more line where a program ends went from -7.1 to -3.8 in 48 steps with it, to -0.4
             in 42 without). On by default since Visual-SDPO runs without it collapsed into repeated lines after about
             40 steps of the chart grid (`benchmarks/grid_v2.py`). `distill_program_end=True` needs it off.
-        rubric_code_lines (`bool`, *optional*, defaults to `True`):
-            The rubric names the program lines that drew each defective element ("made by line 6:
-            `ax.set_title(...)`"). A teacher that has read a line can copy it: one more copy of a quoted line gets
-            0.55 nats a token more from the teacher with the quotes, 0.21 without (`benchmarks/repeat_lift.py`).
-            `False` keeps the defect kinds and messages only; credit weighting still finds the lines.
+        rubric_code_lines (`str`, *optional*, defaults to `"verbatim"`):
+            How the rubric names the program lines that drew each defective element: `"verbatim"` ("made by line 6:
+            `ax.bar(labels, values, color="#4c4444")`"), `"elided"` (the same statement with its string literals
+            and colours replaced by `...`) or `"none"` (the defect kinds and messages only; credit weighting still
+            finds the lines). A teacher that has read a line can copy it: one more copy of a quoted line gets 0.55
+            nats a token more from the teacher with the quotes, 0.21 without (`benchmarks/repeat_lift.py`), and
+            the colour of a quoted line 0.92 nats a digit more, which narrows a run's colours
+            (`benchmarks/colour_lift.py`). The quotes also help the teacher find the repair
+            (`benchmarks/teacher_lift.py --unquoted`). `True`/`False` mean `"verbatim"`/`"none"`.
         label_feedback (`bool`, *optional*, defaults to `False`):
             A rubric line naming the labels the prompt quotes (`['Apples', 'Figs']`, series names) that the render
             does not draw (`metrics.fidelity`). The rubric cannot see an element that is not drawn, so without it a
@@ -195,9 +200,10 @@ class VisualSDPOConfig(GRPOConfig):
         metadata={"help": "Leave the tokens that end the program out of both distributions at every distilled "
                   "position (renormalised): the divergence ignores the mass either puts on stopping."},
     )
-    rubric_code_lines: bool = field(
-        default=True,
-        metadata={"help": "Quote the program lines that drew each defective element in the rubric."},
+    rubric_code_lines: str = field(
+        default="verbatim",
+        metadata={"help": "How the rubric quotes the program lines that drew each defective element: verbatim, "
+                  "elided (string literals and colours replaced by ...) or none.", "choices": list(CODE_LINE_MODES)},
     )
     label_feedback: bool = field(
         default=False,
@@ -285,6 +291,10 @@ class VisualSDPOConfig(GRPOConfig):
             raise ValueError(
                 "`distill_weight` and `grpo_weight` are both 0, so nothing would be trained. Set one > 0."
             )
+        if isinstance(self.rubric_code_lines, bool):  # the option's first form
+            self.rubric_code_lines = "verbatim" if self.rubric_code_lines else "none"
+        if self.rubric_code_lines not in CODE_LINE_MODES:
+            raise ValueError(f"`rubric_code_lines` must be one of {CODE_LINE_MODES}, got {self.rubric_code_lines!r}.")
         if self.credit_box not in CREDIT_BOXES:
             raise ValueError(f"`credit_box` must be one of {CREDIT_BOXES}, got {self.credit_box!r}.")
         if self.divergence not in DIVERGENCES:

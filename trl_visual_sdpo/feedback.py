@@ -5,7 +5,8 @@ Per rollout the teacher gets the student's prompt, then, appended to the last us
 
 - for a program that failed: its error (always, whatever the channels say);
 - channel "image": the rendered picture, as an image content part (vision-language models);
-- channel "rubric": each defect with its kind, message and the code lines responsible, plus the rubric scores;
+- channel "rubric": each defect with its kind, message and the code lines responsible (verbatim, with their string
+  literals and colours elided, or not at all: `rubric_code_lines`), plus the rubric scores;
   with repair hints, then the renderer's hint for each kind of defect found (what to change, in the medium's own
   terms: the rubric names the problem, a small model does not know the idiom that fixes it); with label feedback, a
   line naming the labels the request quotes that the render leaves out (a render that cured its defects by deleting
@@ -16,6 +17,7 @@ Then the teacher scores the student's own completion tokens after this longer pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,9 +62,25 @@ def trim_error(error: str, max_chars: int) -> str:
     return error[:head] + marker + error[-tail:]
 
 
-def _code_lines(code: str, lines: list[int]) -> str:
+CODE_LINE_MODES = ("verbatim", "elided", "none")
+"""How the rubric quotes the lines that drew a defective element (`VisualSDPOConfig.rubric_code_lines`)."""
+
+_STRING = re.compile(r"""(?P<quote>["'])(?:\\.|(?!(?P=quote)).)*?(?P=quote)""")
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}\b")
+
+
+def elide_literals(statement: str) -> str:
+    """`statement` with the contents of each quoted string and each hex colour replaced by `...`
+    (`ax.bar(labels, values, color="...")`): the teacher still reads which statement drew the element, but cannot
+    copy the student's colours and texts from the quote (`benchmarks/colour_lift.py`)."""
+    statement = _STRING.sub(lambda match: f"{match['quote']}...{match['quote']}", statement)
+    return _HEX_COLOUR.sub("#...", statement)
+
+
+def _code_lines(code: str, lines: list[int], mode: str) -> str:
     source = code.splitlines()
-    quoted = [f"line {n}: `{source[n - 1].strip()}`" for n in sorted(set(lines)) if 0 < n <= len(source)]
+    shown = elide_literals if mode == "elided" else str
+    quoted = [f"line {n}: `{shown(source[n - 1].strip())}`" for n in sorted(set(lines)) if 0 < n <= len(source)]
     return "; ".join(quoted)
 
 
@@ -72,9 +90,12 @@ def defect_lines(defect: Defect, result: RenderResult) -> list[int]:
     return [line for element in result.elements if element.id in involved for line in element.lines]
 
 
-def describe_defect(defect: Defect, result: RenderResult, code_lines: bool = True) -> str:
-    """One rubric line: kind, message and (with `code_lines`) the code lines that made the elements involved."""
-    where = _code_lines(result.code, defect_lines(defect, result)) if code_lines else ""
+def describe_defect(defect: Defect, result: RenderResult, code_lines: str = "verbatim") -> str:
+    """One rubric line: kind, message and (`code_lines`, one of `CODE_LINE_MODES`) the code lines that made the
+    elements involved."""
+    if code_lines not in CODE_LINE_MODES:
+        raise ValueError(f"`code_lines` must be one of {CODE_LINE_MODES}, got {code_lines!r}.")
+    where = _code_lines(result.code, defect_lines(defect, result), code_lines) if code_lines != "none" else ""
     return f"- [{defect.kind}] {defect.message}" + (f" (made by {where})" if where else "")
 
 
@@ -93,10 +114,10 @@ def missing_labels_text(labels: list[str]) -> str:
 
 
 def rubric_text(result: RenderResult, hints: Mapping[str, str] | None = None,
-                missing_labels: list[str] | None = None, code_lines: bool = True) -> str:
+                missing_labels: list[str] | None = None, code_lines: str = "verbatim") -> str:
     """The rubric channel's text for a successful render (`hints`: repair hint per defect kind, or None;
-    `missing_labels`: labels the request names that the render does not draw, or None; `code_lines`: quote the
-    lines that made each defective element). A render with no defect
+    `missing_labels`: labels the request names that the render does not draw, or None; `code_lines`: how to quote
+    the lines that made each defective element, one of `CODE_LINE_MODES`). A render with no defect
     that dropped requested labels is not called clean: otherwise the teacher would endorse deleting the labels a
     defect was in."""
     scores = ", ".join(f"{axis} {score:.2f}" for axis, score in sorted(result.rubric.items()))
@@ -131,7 +152,7 @@ def feedback_text(
     language: str = "python",
     hints: Mapping[str, str] | None = None,
     missing_labels: list[str] | None = None,
-    code_lines: bool = True,
+    code_lines: str = "verbatim",
 ) -> str:
     """All the text the teacher reads about one rollout (the image, if any, is added separately)."""
     demo = [demonstration_text(demonstration, language)] if demonstration is not None else []
@@ -155,7 +176,7 @@ def build_teacher_prompt(
     language: str = "python",
     hints: Mapping[str, str] | None = None,
     missing_labels: list[str] | None = None,
-    code_lines: bool = True,
+    code_lines: str = "verbatim",
 ) -> Any:
     """The teacher's prompt for one rollout, in the same format as the student's prompt.
 
@@ -171,7 +192,8 @@ def build_teacher_prompt(
             shows none.
         missing_labels: labels the prompt names that the render does not draw (`label_feedback`), a rubric line;
             None or empty adds none.
-        code_lines: quote the program lines that made each defective element in the rubric (`rubric_code_lines`).
+        code_lines: how the rubric quotes the program lines that made each defective element (`rubric_code_lines`):
+            `"verbatim"`, `"elided"` (string literals and colours replaced by `...`) or `"none"`.
 
     Returns:
         The prompt with the feedback appended to its last user turn. The render travels as an image content part
