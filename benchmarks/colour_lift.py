@@ -10,7 +10,8 @@ This measures it on the warm start's own held-out programs (seed 0 of the grid's
 log-probability (prompt + feedback) minus the student's (prompt alone) on the tokens of each hex colour literal
 (`"#4c72b0"`), on the program as written:
 
-- `quoted`: colours on a line the rubric quotes; `unquoted`: colours on the other lines of a flawed program;
+- `quoted`: colours on a line the rubric quotes; `unquoted`: colours on the other lines of a flawed program (none
+  in the warm start's programs: their colours sit in the drawing calls, which drew the defective elements);
   `clean`: colours of a program that rendered with no defect (its feedback quotes nothing);
 - with the rubric as the trainer builds it by default (`quotes`, `rubric_code_lines="verbatim"`), with its quoted
   lines' string literals and colours elided (`elided`) and without quoted code (`no_quotes`, `"none"`);
