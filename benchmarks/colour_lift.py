@@ -42,12 +42,14 @@ RESULT = Path(__file__).parent / "results" / "colour_lift.json"
 def colour_masks(tokenizer, code: str, quoted: set[int]) -> tuple[list[int], dict[str, list[float]]]:
     """Completion ids of the fenced `code` and, for `quoted` and `unquoted` colours, 0/1 masks of the tokens that
     overlap a colour's digits, and (`*_start`) of the first such token of each colour."""
-    head = "```python\n"
-    completion = f"{head}{code.rstrip()}\n```"
+    from trl_visual_sdpo.data.chart import fenced
+
+    completion = fenced(code)
+    head = completion.index("\n") + 1  # the program starts after the fence's first line
     encoded = tokenizer(completion, add_special_tokens=False, return_offsets_mapping=True)
     line_starts = [0] + [i + 1 for i, char in enumerate(code) if char == "\n"]
     # The colour's digits after "#": the tokens that choose it.
-    spans = [(len(head) + m.start(1) + 1, len(head) + m.end(1),
+    spans = [(head + m.start(1) + 1, head + m.end(1),
               "quoted" if bisect.bisect_right(line_starts, m.start()) in quoted else "unquoted")
              for m in colour_modes.HEX_COLOUR.finditer(code)]
     masks = {f"{kind}{part}": [] for kind in ("quoted", "unquoted") for part in ("", "_start")}

@@ -1,7 +1,8 @@
 """Do trained policies collapse onto one colour? The commonest hex colour literal in each kept held-out evaluation.
 
-Reverse-KL distillation is mode-seeking: at 576 rollouts the seed-0 Visual-SDPO credit run of grid budget 1657fe77
-paints most single-series bar charts `#4c4444`, and its ChartMimic-style colour score falls while GRPO's rises. This
+At 576 rollouts the seed-0 Visual-SDPO credit run of grid budget 1657fe77 paints most single-series bar charts
+`#4c4444`, and its ChartMimic-style colour score falls while GRPO's rises (the teacher copies the colour of a line
+the rubric quotes: `benchmarks/colour_lift.py`). This
 counts, for every kept held-out evaluation of the grid (`grid_v2._kept_evaluations`: 32 tasks x 4 samples), how many
 programs use each hex colour literal (`"#rrggbb"`), so the collapse can be followed over steps and compared between
 arms and seeds. Text only: nothing is rendered or run.

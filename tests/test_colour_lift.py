@@ -3,15 +3,13 @@
 import sys
 from pathlib import Path
 
-from tests.tiny_models import _smollm2_tokenizer
-
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import colour_lift  # a plain import: a broken benchmark import fails the test rather than skipping it
 
 
-def test_colour_masks_cover_the_digits_of_each_colour_split_by_quoted_line():
-    tokenizer = _smollm2_tokenizer()
+def test_colour_masks_cover_the_digits_of_each_colour_split_by_quoted_line(smol_tokenizer):
+    tokenizer = smol_tokenizer
     code = ('import matplotlib.pyplot as plt\n'
             'fig, ax = plt.subplots()\n'
             'ax.bar(["a", "b"], [1, 2], color="#4c4444")\n'
