@@ -69,7 +69,10 @@ CPU (the full grid; build the warm start first with `python recipes/sft_chart.py
     python benchmarks/grid_v2.py --report
 
 Each run is locked while a worker trains it (`outputs/grid_v2/<run>.lock`), so workers started side by side split
-the runs; a training run takes 2-3.5 hours on one shared core at the 72-step budget.
+the runs; a training run takes 2-3.5 hours on one shared core at the 72-step budget. Where a sitting may end on a
+machine the next one does not get (outputs/ is lost), add `--park_checkpoints` to the workers and commit
+`benchmarks/results/parked_checkpoints/` when they stop: each run's latest checkpoint (~6 MB) is kept there, and a
+worker on a new machine resumes from it (after rebuilding the warm start, which the probe check below accepts).
 
 Smoke test (minutes): `python benchmarks/grid_v2.py --smoke`. Held-out renders of every arm at one seed (runs keep
 their final programs; a run under way shows its last held-out programs as `arm@step`): `python benchmarks/grid_v2.py
@@ -278,13 +281,17 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
 
 
 def _unfinished(seed: int | str = "*", budget: str = "*") -> Iterator[tuple[str, Path, list[dict]]]:
-    """(run name, last complete checkpoint, its trainer's log history) of each training run under way."""
+    """(run name, last complete checkpoint, its trainer's log history) of each training run under way: in outputs/,
+    or parked (`--park_checkpoints`) where this machine has none of its checkpoints."""
     from trl_visual_sdpo.checkpoints import last_complete_checkpoint
 
-    for folder in sorted((se.CHECKPOINTS / RUNS.name).glob(f"*-seed{seed}-{budget}")):
-        checkpoint = last_complete_checkpoint(folder)  # None for a worker's lock file, too
-        if checkpoint is not None and not (RUNS / f"{folder.name}.json").exists():
-            yield folder.name, Path(checkpoint), json.loads((Path(checkpoint) / "trainer_state.json").read_text())[
+    pattern = f"*-seed{seed}-{budget}"
+    names = {p.name for root in (se.CHECKPOINTS, se.PARKED) for p in (root / RUNS.name).glob(pattern) if p.is_dir()}
+    for name in sorted(names):
+        checkpoint = (last_complete_checkpoint(se.CHECKPOINTS / RUNS.name / name)
+                      or last_complete_checkpoint(se.PARKED / RUNS.name / name))
+        if checkpoint is not None and not (RUNS / f"{name}.json").exists():
+            yield name, Path(checkpoint), json.loads((Path(checkpoint) / "trainer_state.json").read_text())[
                 "log_history"]
 
 

@@ -56,6 +56,12 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "sample_efficiency"
 CHECKPOINTS = Path(__file__).resolve().parents[1] / "outputs"  # a training run's checkpoints: outputs/<grid>/<run>/
+# `--park_checkpoints`: a copy of each training run's latest checkpoint, <grid>/<run>/checkpoint-N/, committed so that
+# a run resumes on another machine (a LoRA checkpoint of the grid's budget is ~6 MB; outputs/ is not committed)
+PARKED = RESULTS / "parked_checkpoints"
+# what a checkpoint holds that resuming does not read (the tokenizer comes with the model, the arguments from the run)
+_NOT_PARKED = {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja",
+               "vocab.json", "merges.txt", "added_tokens.json", "README.md", "training_args.bin"}
 FINAL_KEYS = ("held_out_reward", "exec_rate", "defects_per_render", "reference_similarity", "metric/text",
               "metric/layout", "metric/type", "metric/color", "train_reward", "train_exec_rate")
 
@@ -193,6 +199,32 @@ def _summarize(completions, results, tasks, renderer, samples_per_task: int = 1)
     return _with_task_scores(summary, evaluations, samples_per_task)
 
 
+def parked_dir(output_dir: Path) -> Path:
+    """Where `--park_checkpoints` keeps the latest checkpoint of the run that trains in `output_dir`."""
+    return PARKED / output_dir.parent.name / output_dir.name
+
+
+def park(checkpoint: Path) -> Path:
+    """Copy a complete checkpoint's resume files to its run's parked folder, replacing the one parked before."""
+    target = parked_dir(checkpoint.parent)
+    shutil.rmtree(target, ignore_errors=True)
+    (target / checkpoint.name).mkdir(parents=True)
+    for file in checkpoint.iterdir():
+        if file.is_file() and file.name not in _NOT_PARKED:
+            shutil.copy2(file, target / checkpoint.name)
+    return target / checkpoint.name
+
+
+def unpark(output_dir: Path) -> None:
+    """On a machine without the run's checkpoints (a new sitting on a new machine), copy its parked one back."""
+    from trl_visual_sdpo.checkpoints import last_complete_checkpoint
+
+    parked = last_complete_checkpoint(parked_dir(output_dir))
+    if parked and last_complete_checkpoint(output_dir) is None:
+        shutil.copytree(parked, output_dir / Path(parked).name)
+        print(f"{output_dir.name}: restored the parked {Path(parked).name}")
+
+
 def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path) -> dict:
     """Train one arm from `args.model`, scoring the held-out tasks every `args.eval_every` steps. Each evaluation goes
     into the trainer state, and a checkpoint follows it, so a run resumes from `output_dir`'s last complete checkpoint
@@ -233,6 +265,10 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
                 state.log_history.append({"step": state.global_step, "rollouts": state.global_step * args.batch_size,
                                           "held_out": summary, "programs": [e.completion for e in evaluations]})
 
+        def on_save(self, _args, state, control, **kwargs):  # called once the checkpoint is complete
+            if getattr(args, "park_checkpoints", False):
+                park(output_dir / f"checkpoint-{state.global_step}")
+
     if settings["trainer"] == "grpo":
         trainer = GRPOTrainer(model=model, reward_funcs=rewards, args=GRPOConfig(**common), train_dataset=train,
                               processing_class=tokenizer, peft_config=peft_config, callbacks=[HeldOut()])
@@ -242,6 +278,7 @@ def train_arm(settings: dict, seed: int, args, tasks, renderer, output_dir: Path
         trainer = VisualSDPOTrainer(model=model, reward_funcs=rewards, args=config, train_dataset=train,
                                     processing_class=tokenizer, peft_config=peft_config, renderer=renderer,
                                     callbacks=[HeldOut()])
+    unpark(output_dir)
     resume = last_complete_checkpoint(output_dir)
     if resume:
         print(f"{output_dir.name}: resuming from {resume}")
@@ -330,6 +367,7 @@ def _run(arm: str, seed: int, args, path: Path) -> None:
     path.write_text(json.dumps(record, indent=2, default=str))
     if settings["trainer"] is not None:  # the record holds all a report needs; a full-model budget's checkpoints
         shutil.rmtree(checkpoints, ignore_errors=True)  # are gigabytes
+        shutil.rmtree(parked_dir(checkpoints), ignore_errors=True)
     print(f"{path.name}: held-out reward {final['held_out_reward']:.3f}, exec {final['exec_rate']:.2f}, "
           f"{record['wall_seconds'] / 60:.1f} min")
 
@@ -525,6 +563,11 @@ def budget_parser(description: str, *, arms: list[str], choices: list[str] | Non
     parser.add_argument("--checkpoint_every", type=int, default=checkpoint_every,
                         help="Steps between checkpoints (None: at each held-out evaluation), from the last of which a "
                         "stopped run resumes. Not part of the budget: it changes no result.")
+    parser.add_argument("--park_checkpoints", action="store_true",
+                        help="Also copy each training run's latest checkpoint (LoRA weights, optimizer and trainer "
+                        "state) to benchmarks/results/parked_checkpoints/<grid>/<run>/ and resume from there when "
+                        "outputs/ has none: commit that folder and the run resumes on a new machine. Not part of the "
+                        "budget.")
     parser.add_argument("--report", action="store_true", help="Only aggregate the finished runs.")
     return parser
 

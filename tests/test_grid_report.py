@@ -58,6 +58,7 @@ def runs_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(grid_v2, "RESULTS", tmp_path)
     monkeypatch.setattr(grid_v2, "RUNS", runs)
     monkeypatch.setattr(grid_v2.se, "CHECKPOINTS", tmp_path / "checkpoints")
+    monkeypatch.setattr(grid_v2.se, "PARKED", tmp_path / "parked")
     levels = {"zero_shot": 0.6, "grpo": 0.6, "sdpo_credit": 0.7, "critique_revise": 0.6}
     for arm, level in levels.items():
         for seed in range(3):
@@ -127,8 +128,9 @@ def test_unfinished_runs_report_their_curve_so_far(runs_dir, tmp_path):
     assert "in progress: sdpo_uniform seed 0 at step 2: held-out reward" in grid_v2.summary_table(grid)
     assert "vs_sdpo_uniform" not in last  # not against itself
 
-    # a probe arm under way (sdpo_credit's seed 0 is finished in this fixture), 0.1 above uniform
-    credit = tmp_path / "checkpoints" / "grid_v2" / f"sdpo_credit_ema-seed0-{KEY}" / "checkpoint-2"
+    # a probe arm under way (sdpo_credit's seed 0 is finished in this fixture), 0.1 above uniform, whose checkpoint
+    # is parked in the repository only (--park_checkpoints; this machine has none of its outputs)
+    credit = tmp_path / "parked" / "grid_v2" / f"sdpo_credit_ema-seed0-{KEY}" / "checkpoint-2"
     credit.mkdir(parents=True)
     better = [{**entry, "held_out": _held_out(_task_rewards(0.8, 0), entry["step"])} if "held_out" in entry else entry
               for entry in history]

@@ -3,6 +3,7 @@ complete checkpoint with the held-out curve it had, instead of starting over: on
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -79,6 +80,29 @@ def test_checkpoints_between_evaluations_save_the_steps_before_the_next_one(tmp_
     final = json.loads(path.read_text())["final"]
     assert final["resumed_from"] == "checkpoint-1" and [p["step"] for p in final["curve"]] == [2]
     assert [s["step"] for s in final["train_steps"]] == [1, 2]
+
+
+def test_a_parked_run_resumes_on_a_new_machine(tmp_path, tiny_text, monkeypatch):
+    # A sitting on a machine whose outputs/ is gone: the run resumes from the checkpoint parked in the repository.
+    monkeypatch.setattr(se, "CHECKPOINTS", tmp_path / "checkpoints")
+    monkeypatch.setattr(se, "PARKED", tmp_path / "parked")
+    args = _args(tmp_path, tiny_text, park_checkpoints=True)
+    path = tmp_path / "grid" / "grpo-seed0-key.json"
+    evaluated_steps = _stop_at_first_step_2_evaluation(monkeypatch)
+    with pytest.raises(Stopped):
+        se.run("grpo", 0, args, path)
+    parked = tmp_path / "parked" / "grid" / "grpo-seed0-key"
+    assert [p.name for p in parked.iterdir()] == ["checkpoint-1"]  # the latest only
+    files = {p.name for p in (parked / "checkpoint-1").iterdir()}
+    assert {"trainer_state.json", "optimizer.pt", "scheduler.pt", "adapter_model.safetensors"} <= files
+    assert "tokenizer.json" not in files and "training_args.bin" not in files
+    shutil.rmtree(tmp_path / "checkpoints")  # the new machine
+
+    se.run("grpo", 0, args, path)
+    assert evaluated_steps == [1, 2, 2]
+    final = json.loads(path.read_text())["final"]
+    assert final["resumed_from"] == "checkpoint-1" and [p["step"] for p in final["curve"]] == [1, 2]
+    assert not parked.exists()  # the record holds everything
 
 
 def test_a_run_that_another_worker_holds_is_skipped(tmp_path, monkeypatch, capsys):
