@@ -280,6 +280,27 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
     return runs
 
 
+def stopped_runs(previous: dict, under_way: dict[str, dict[str, list]]) -> dict[str, dict[str, list]]:
+    """Per budget key and arm, the unfinished runs of the `previous` report (its `in_progress` and `stopped`) whose
+    checkpoints are no longer here: probes stopped for good, or runs whose machine was lost with outputs/ (a run
+    restarted from scratch is also `under_way` again, from an earlier checkpoint). Their interim points stay in the
+    committed report, where the README cites them, until the run finishes or its restart reaches the same step."""
+    def step(run: dict) -> int:
+        return int(run["checkpoint"].removeprefix("checkpoint-"))
+
+    kept: dict[str, dict[str, list]] = {}
+    for key, entry in previous.items():
+        for arm, runs in [*entry.get("stopped", {}).items(), *entry.get("in_progress", {}).items()]:
+            for run in runs:
+                live = [r for r in under_way.get(key, {}).get(arm, []) if r["seed"] == run["seed"]]
+                if (RUNS / f"{arm}-seed{run['seed']}-{key}.json").exists() or any(step(r) >= step(run) for r in live):
+                    continue
+                bucket = kept.setdefault(key, {}).setdefault(arm, [])
+                if all((r["seed"], r["checkpoint"]) != (run["seed"], run["checkpoint"]) for r in bucket):
+                    bucket.append(run)
+    return kept
+
+
 def _unfinished(seed: int | str = "*", budget: str = "*") -> Iterator[tuple[str, Path, list[dict]]]:
     """(run name, last complete checkpoint, its trainer's log history) of each training run under way: in outputs/,
     or parked (`--park_checkpoints`) where this machine has none of its checkpoints."""
@@ -471,10 +492,14 @@ def report() -> dict:
                     # the detector behind the rewards is the code's: runs made at different commits are listed here
                     "code_commits": sorted({r["budget"].get("code_commit") or "unrecorded" for r in runs}),
                     "warm_starts": sorted({r["budget"].get("warm_start_sha256") or "unrecorded" for r in runs})}
-    for key, arms in in_progress(by_budget).items():
-        if key in out:  # a budget's zero_shot runs come first (seed-major), so a training run has a finished sibling
-            out[key]["in_progress"] = arms
-    (RESULTS / f"{RUNS.name}.json").write_text(json.dumps(out, indent=2))  # grid_v2.json (grid_v2_smoke.json)
+    under_way = in_progress(by_budget)
+    path = RESULTS / f"{RUNS.name}.json"  # grid_v2.json (grid_v2_smoke.json)
+    stopped = stopped_runs(json.loads(path.read_text()) if path.exists() else {}, under_way)
+    for key in out:  # a budget's zero_shot runs come first (seed-major), so a training run has a finished sibling
+        for section, runs in (("in_progress", under_way), ("stopped", stopped)):
+            if key in runs:
+                out[key][section] = runs[key]
+    path.write_text(json.dumps(out, indent=2))
     plot(out, RESULTS / f"{RUNS.name}.png")
     return out
 
@@ -506,19 +531,20 @@ def summary_table(grid: dict) -> str:
                          f"{interval(row.get('vs_grpo'))} | {interval(row.get('vs_grpo_flawless'))} | "
                          f"{interval(row.get('complete_flawless'), signed=False)} | "
                          f"{interval(row.get('vs_grpo_complete_flawless'))} |")
-        for arm, runs in sorted(entry.get("in_progress", {}).items(), key=lambda item: ARMS.index(item[0])):
-            for run in runs:
-                for point in run["curve"]:
-                    changes = [f"vs {name} {interval(point[field])}, flawless {interval(point[f'{field}_flawless'])}"
-                               + (f", flawless with every label {interval(point[f'{field}_complete_flawless'])}"
-                                  if f"{field}_complete_flawless" in point else "")
-                               for field, name in (("vs_zero_shot", "warm start"), ("vs_grpo", "GRPO at this step"))
-                               if field in point]
-                    complete = (f", flawless with every label {point['complete_flawless_rate']:.2f}"
-                                if "complete_flawless_rate" in point else "")
-                    lines.append("; ".join([f"- in progress: {arm} seed {run['seed']} at step {point['step']}: "
-                                            f"held-out reward {point['held_out_reward']:.3f}, flawless "
-                                            f"{point['flawless_rate']:.2f}{complete}", *changes]))
+        unfinished = [("in progress", arm, run) for arm, runs in entry.get("in_progress", {}).items() for run in runs]
+        unfinished += [("stopped", arm, run) for arm, runs in entry.get("stopped", {}).items() for run in runs]
+        for state, arm, run in sorted(unfinished, key=lambda item: (item[0], ARMS.index(item[1]))):
+            for point in run["curve"]:
+                changes = [f"vs {name} {interval(point[field])}, flawless {interval(point[f'{field}_flawless'])}"
+                           + (f", flawless with every label {interval(point[f'{field}_complete_flawless'])}"
+                              if f"{field}_complete_flawless" in point else "")
+                           for field, name in (("vs_zero_shot", "warm start"), ("vs_grpo", "GRPO at this step"))
+                           if field in point]
+                complete = (f", flawless with every label {point['complete_flawless_rate']:.2f}"
+                            if "complete_flawless_rate" in point else "")
+                lines.append("; ".join([f"- {state}: {arm} seed {run['seed']} at step {point['step']}: "
+                                        f"held-out reward {point['held_out_reward']:.3f}, flawless "
+                                        f"{point['flawless_rate']:.2f}{complete}", *changes]))
         tables.append("\n".join(lines))
     return "\n\n".join(tables)
 

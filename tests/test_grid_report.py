@@ -243,3 +243,29 @@ def test_fidelity_rescoring_renders_kept_programs_once(runs_dir):
     assert scores["flawless_rate"] == 1.0  # the rubric sees nothing wrong with either
     assert scores["task_complete_flawless"] == [0.5] and scores["label_recall"] == pytest.approx(0.5)
     assert grid_v2.score_fidelity(KEY) == 0  # resumes: nothing left to score
+
+
+def test_runs_whose_checkpoints_are_gone_stay_in_the_report_until_superseded(runs_dir, tmp_path):
+    # The previous report had two runs under way whose checkpoints this machine no longer has (a new machine, or a
+    # probe stopped for good): their points, which the README cites, stay as `stopped`.
+    point = {"step": 48, "rollouts": 384, "held_out_reward": 0.9, "flawless_rate": 0.7, "exec_rate": 0.95}
+    previous = {KEY: {"in_progress": {"sdpo_uniform": [{"seed": 0, "checkpoint": "checkpoint-60", "curve": [point]}],
+                                      "grpo": [{"seed": 3, "checkpoint": "checkpoint-30", "curve": [point]}]}}}
+    (tmp_path / "grid_v2.json").write_text(json.dumps(previous))
+    # uniform seed 0 restarted from scratch on this machine and is at its step 6
+    restarted = tmp_path / "checkpoints" / "grid_v2" / f"sdpo_uniform-seed0-{KEY}" / "checkpoint-6"
+    restarted.mkdir(parents=True)
+    (restarted / "trainer_state.json").write_text(json.dumps({"log_history": [{"step": 6, "reward": 2.0}]}))
+    grid = grid_v2.report()[KEY]
+    assert grid["stopped"] == previous[KEY]["in_progress"]
+    assert [r["checkpoint"] for r in grid["in_progress"]["sdpo_uniform"]] == ["checkpoint-6"]
+    assert "- stopped: sdpo_uniform seed 0 at step 48: held-out reward 0.900" in grid_v2.summary_table(
+        {KEY: grid})
+    assert grid_v2.report()[KEY]["stopped"] == previous[KEY]["in_progress"]  # read back from its own report
+
+    # the restart passes the stopped checkpoint, and grpo seed 3 finishes: nothing is left stopped
+    later = restarted.parent / "checkpoint-60"
+    later.mkdir()
+    (later / "trainer_state.json").write_text(json.dumps({"log_history": [{"step": 60, "reward": 2.0}]}))
+    (runs_dir / f"grpo-seed3-{KEY}.json").write_text(json.dumps(_run("grpo", 3, 0.6)))
+    assert "stopped" not in grid_v2.report()[KEY]
