@@ -82,3 +82,16 @@ def test_label_recall_reward_docks_labels_deleted_to_cure_a_defect():
     assert label_recall_reward(prompts=[prompt] * 3 + [unasked], completions=[""] * 4,
                                render_results=results) == [1.0, 0.5, 0.0, 1.0]
     assert label_recall_reward(prompts=[prompt], completions=[""], render_results=[OURS]) == [None]
+
+
+def test_references_render_once_unless_our_infrastructure_failed():
+    from toy_renderer import BoxRenderer
+
+    from trl_visual_sdpo.rewards import ReferenceRenders
+
+    renderer = BoxRenderer()
+    references = ReferenceRenders(renderer)
+    good, ours = 'box("title", 0, 0, 50, 10)', 'infra("worker died")'
+    assert references.get(good) is references.get(good) and renderer.calls == 1
+    assert references.get(ours).infra_error and references.get(ours).infra_error
+    assert renderer.calls == 3  # not kept: the next step renders it again

@@ -138,9 +138,9 @@ def test_label_feedback_names_the_requested_labels_a_render_left_out(tmp_path, t
     model, tokenizer = tiny_text
     prompt = [{"role": "user", "content": "Draw the boxes 'title', 'legend' and 'axes'."}]
 
-    def trainer(**overrides):
+    def trainer(columns=None, **overrides):
         return VisualSDPOTrainer(model=model, reward_funcs=[box_reward], args=_config(tmp_path, **overrides),
-                                 train_dataset=Dataset.from_dict({"prompt": [prompt] * 8}),
+                                 train_dataset=Dataset.from_dict({"prompt": [prompt] * 8, **(columns or {})}),
                                  processing_class=tokenizer, renderer=BoxRenderer(),
                                  rollout_func=scripted_rollout(SCRIPT))
 
@@ -152,6 +152,12 @@ def test_label_feedback_names_the_requested_labels_a_render_left_out(tmp_path, t
     assert "found 2 problems:" in overlap and "[text_overlap]" in overlap and "[missing_labels]" in overlap
     assert "[missing_labels]" not in _user_text(batch, 2)  # a crash is told its error, not its labels
     assert "no visual problems" in _user_text(_batch(trainer()), 1)  # off by default
+    # with a reference program that draws no 'axes' either, the quoted 'axes' is not asked for (no false alarm), as
+    # label_recall_reward counts it; a reference that draws it keeps the line
+    reference = {"reference_code": ['box("title", 0, 0, 50, 10)\nbox("legend", 60, 0, 90, 10)'] * 8}
+    assert "no visual problems" in _user_text(_batch(trainer(reference, label_feedback=True)), 1)
+    reference = {"reference_code": ['box("title", 0, 0, 50, 10)\nbox("axes", 0, 20, 90, 90)'] * 8}
+    assert "[missing_labels]" in _user_text(_batch(trainer(reference, label_feedback=True)), 1)
     with pytest.raises(ValueError, match=r"label_feedback=True.*no 'rubric'"):
         _config(tmp_path, label_feedback=True, feedback_channels=["image"])
 

@@ -96,8 +96,9 @@ class VisualSDPOConfig(GRPOConfig):
             A rubric line naming the labels the prompt quotes (`['Apples', 'Figs']`, series names) that the render
             does not draw (`metrics.fidelity`). The rubric cannot see an element that is not drawn, so without it a
             rollout that cured a crowded axis by deleting its labels is called clean and the teacher endorses the
-            deletion (`benchmarks/label_feedback_lift.py`). Needs the `"rubric"` channel; prompts that quote no
-            label get no line.
+            deletion (`benchmarks/label_feedback_lift.py`). With a `reference_code` column, only the labels the
+            reference's render draws are asked for (as `label_recall_reward` counts them). Needs the `"rubric"`
+            channel; prompts that quote no label get no line.
         flawless_renders (`str`, *optional*, defaults to `"distil"`):
             What to do with a rollout that rendered with no defect: `"distil"` (the teacher still reads the
             feedback, which confirms the program) or `"skip"` (no distillation loss on that rollout).

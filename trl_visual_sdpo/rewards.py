@@ -68,30 +68,40 @@ class DefectFree(RenderReward):
         return result.rubric.get("overall", 0.0) if result.ok else 0.0
 
 
+class ReferenceRenders:
+    """Renders of reference programs (a dataset's `reference_code` column), one per distinct program. A reference our
+    infrastructure failed to render is not kept, so the next step renders it again."""
+
+    def __init__(self, renderer: Renderer):
+        self.renderer = renderer
+        self._renders: dict[str, RenderResult] = {}
+
+    def get(self, code: str) -> RenderResult:
+        key = hashlib.sha256(code.encode()).hexdigest()
+        if key not in self._renders:
+            result = self.renderer.render(code)
+            if result.infra_error:
+                return result
+            self._renders[key] = result
+        return self._renders[key]
+
+
 class ReferenceSimilarity(RenderReward):
     """The domain's benchmark similarity (ChartMimic low-level for charts) to the `reference_code` column's render,
     cached per reference. The domain is the renderer's."""
 
     def __init__(self, name: str = "reference_similarity_reward", renderer: Renderer | None = None):
         super().__init__(name, renderer)
-        self._references: dict[str, RenderResult] = {}
-
-    def reference(self, code: str) -> RenderResult:
-        key = hashlib.sha256(code.encode()).hexdigest()
-        if key not in self._references:
-            self._references[key] = self.renderer.render(code)
-        return self._references[key]
+        self._references: ReferenceRenders | None = None  # made with the renderer, which may be bound later
 
     def task_reference(self, index: int, kwargs: dict) -> RenderResult | None:
-        """The render of sample `index`'s `reference_code` (None without the column); a reference our infrastructure
-        failed to render is not cached, so the next step renders it again."""
+        """The render of sample `index`'s `reference_code` (None without the column)."""
         references = kwargs.get("reference_code")
         if references is None:
             return None
-        reference = self.reference(references[index])
-        if reference.infra_error:
-            self._references.pop(hashlib.sha256(references[index].encode()).hexdigest(), None)
-        return reference
+        if self._references is None:
+            self._references = ReferenceRenders(self.renderer)
+        return self._references.get(references[index])
 
     def score(self, result, index, kwargs):
         reference = self.task_reference(index, kwargs)
@@ -144,7 +154,7 @@ def with_renderer(reward: Callable, renderer: Renderer) -> Callable:
         bound = copy.copy(reward)
         bound._renderer = renderer
         if isinstance(bound, ReferenceSimilarity):
-            bound._references = {}  # references render per renderer
+            bound._references = None  # references render per renderer
         return bound
     return reward
 

@@ -29,6 +29,9 @@ class StepRenders:
     completion_ids: list[list[int]]
     rewards: list[float] | None = None
     """Weighted sum of the reward functions per completion, once the rewards are computed."""
+    missing_labels: list[list[str]] | None = None
+    """`label_feedback`: per completion, the labels the prompt quotes (and the task's reference draws) that its render
+    does not."""
     token_spans: list[list[tuple[int, int]]] = field(default_factory=list)
     token_weights: list[list[float]] = field(default_factory=list)
     """Per completion, each token's characters and distillation weight (empty when no credit was computed)."""

@@ -50,7 +50,7 @@ from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked
 from trl_visual_sdpo.metrics.fidelity import expected_labels, missing_labels, prompt_text
 from trl_visual_sdpo.render.base import Renderer
 from trl_visual_sdpo.results import ATTRIBUTION_RUNTIME, RenderResult
-from trl_visual_sdpo.rewards import with_renderer
+from trl_visual_sdpo.rewards import ReferenceRenders, with_renderer
 from trl_visual_sdpo.step_renders import StepRenders
 from trl_visual_sdpo.teacher import load_teacher_state, save_teacher_state, setup_teacher
 
@@ -165,6 +165,7 @@ class VisualSDPOTrainer(GRPOTrainer):
                 "teacher cannot see pictures. Use feedback_channels=['rubric'] or a vision-language model."
             )
         self.renderer = renderer
+        self._references = ReferenceRenders(renderer)  # label_feedback: the labels a task's reference draws
         self._step_renders: StepRenders | None = None
         self.last_step_renders: StepRenders | None = None
         if args.log_renders_steps > 0:
@@ -258,6 +259,11 @@ class VisualSDPOTrainer(GRPOTrainer):
                 ask = self._ask_policy if self.args.attribution_fallback == "model" else None
                 attribute_missing_lines(result, ask)
         self._step_renders = StepRenders(prompts, texts, offsets, results, [list(ids) for ids in completion_ids_list])
+        if self.args.label_feedback:
+            self._step_renders.missing_labels = [
+                missing_labels(result, expected_labels(prompt_text(prompt), self._task_reference(row)))
+                for prompt, result, row in zip(prompts, results, inputs, strict=True)
+            ]
         self._log_render_stats(results)
         # Reward functions receive every dataset column as a keyword argument, so the results travel as one.
         inputs = [{**example, "render_results": result} for example, result in zip(inputs, results, strict=True)]
@@ -309,6 +315,12 @@ class VisualSDPOTrainer(GRPOTrainer):
 
     # ------------------------------------------------------------------ teacher inputs and credit
 
+    def _task_reference(self, row: dict) -> RenderResult | None:
+        """The render of a dataset row's `reference_code`, where the dataset has that column: the teacher is then
+        told only of the quoted labels the reference draws, as `label_recall_reward` counts them."""
+        code = row.get("reference_code")
+        return self._references.get(code) if code else None
+
     def _generate_and_score_completions(self, inputs):
         output = super()._generate_and_score_completions(inputs)
         step, self._step_renders = self._step_renders, None
@@ -331,8 +343,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         # this count, as TRL's default loss_type="dapo" divides its term by `num_items_in_batch`, so micro-batches of
         # unequal lengths add up to exactly the full batch's loss under gradient accumulation.
         output["distill_num_items"] = gather(_distill_loss_mask(output).sum().float()).sum()
-        missing = [missing_labels(result, expected_labels(prompt_text(prompt))) if self.args.label_feedback else None
-                   for prompt, result in zip(step.prompts, step.results, strict=True)]
+        missing = step.missing_labels or [None] * len(step.results)
         output["teacher_prompts"] = [
             build_teacher_prompt(prompt, result, self.args.feedback_channels, self.args.max_error_chars, demo,
                                  language, hints, labels, self.args.rubric_code_lines)
