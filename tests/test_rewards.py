@@ -87,11 +87,15 @@ def test_label_recall_reward_docks_labels_deleted_to_cure_a_defect():
 def test_references_render_once_unless_our_infrastructure_failed():
     from toy_renderer import BoxRenderer
 
-    from trl_visual_sdpo.rewards import ReferenceRenders
+    from trl_visual_sdpo.rewards import ReferenceRenders, with_renderer
 
     renderer = BoxRenderer()
     references = ReferenceRenders(renderer)
     good, ours = 'box("title", 0, 0, 50, 10)', 'infra("worker died")'
     assert references.get(good) is references.get(good) and renderer.calls == 1
-    assert references.get(ours).infra_error and references.get(ours).infra_error
+    first, again = references.get(ours), references.get(ours)
+    assert first.infra_error and again.infra_error
     assert renderer.calls == 3  # not kept: the next step renders it again
+    # rewards bound with the trainer's cache read it instead of rendering the reference again
+    bound = with_renderer(reference_similarity_reward, renderer, references)
+    assert bound.task_reference(0, {"reference_code": [good]}) is references.get(good) and renderer.calls == 3

@@ -147,14 +147,15 @@ label_recall_reward = LabelRecall()
 `render_rewards()`: add it where prompts quote the labels (the embedded chart tasks do)."""
 
 
-def with_renderer(reward: Callable, renderer: Renderer) -> Callable:
+def with_renderer(reward: Callable, renderer: Renderer, references: ReferenceRenders | None = None) -> Callable:
     """`reward` itself, or for a `RenderReward` built without a renderer (the module-level ones) a copy that renders
-    with `renderer`; the shared module-level object is never changed."""
+    with `renderer`; the shared module-level object is never changed. `references`, a `ReferenceRenders` of the same
+    renderer (the trainer's), is shared by every reward bound with it, so each reference renders once."""
     if isinstance(reward, RenderReward) and reward._renderer is None:
         bound = copy.copy(reward)
         bound._renderer = renderer
         if isinstance(bound, ReferenceSimilarity):
-            bound._references = None  # references render per renderer
+            bound._references = references  # references render per renderer (None: its own, made when first used)
         return bound
     return reward
 

@@ -138,11 +138,13 @@ class VisualSDPOTrainer(GRPOTrainer):
                 f"`repair_hints=True`, but the {type(renderer).__name__} renderer has no `repair_hints` (a dict from "
                 "defect kind to what to change). Give the renderer class one, or set `repair_hints=False`."
             )
-        # Render rewards built without a renderer (the module-level ones) render references with the trainer's.
+        # Render rewards built without a renderer (the module-level ones) render references with the trainer's, into
+        # the trainer's one reference cache (label_feedback reads it too).
+        references = ReferenceRenders(renderer)
         if isinstance(reward_funcs, list):
-            reward_funcs = [with_renderer(f, renderer) for f in reward_funcs]
+            reward_funcs = [with_renderer(f, renderer, references) for f in reward_funcs]
         elif reward_funcs is not None:
-            reward_funcs = with_renderer(reward_funcs, renderer)
+            reward_funcs = with_renderer(reward_funcs, renderer, references)
         super().__init__(
             model=model,
             reward_funcs=reward_funcs,
@@ -165,7 +167,7 @@ class VisualSDPOTrainer(GRPOTrainer):
                 "teacher cannot see pictures. Use feedback_channels=['rubric'] or a vision-language model."
             )
         self.renderer = renderer
-        self._references = ReferenceRenders(renderer)  # label_feedback: the labels a task's reference draws
+        self._references = references  # label_feedback: the labels a task's reference draws
         self._step_renders: StepRenders | None = None
         self.last_step_renders: StepRenders | None = None
         if args.log_renders_steps > 0:
