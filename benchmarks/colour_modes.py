@@ -10,7 +10,9 @@ arms and seeds. Text only: nothing is rendered or run.
     python benchmarks/colour_modes.py [--budget 1657fe77]
 
 Writes `benchmarks/results/colour_modes.json`: per `<run>@<step>` the number of programs, how many use any hex colour,
-how many distinct ones appear, and the commonest with the number of programs that use it.
+how many distinct ones appear, and the commonest with the number of programs that use it. A row whose programs are
+gone (a stopped run's checkpoints lost with its machine) stays as the previous file had it, so that a rerun on a new
+machine does not drop the counts the README cites.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ def colour_modes(programs: list[str]) -> dict:
             "distinct": len(uses), "commonest": commonest, "commonest_programs": count}
 
 
+def merge_rows(path: Path, budget: str, rows: dict[str, dict]) -> dict[str, dict]:
+    """`rows` over the rows that `path` already holds for `budget` (evaluations counted there but no longer kept)."""
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    earlier = previous.get("evaluations", {}) if previous.get("budget") == budget else {}
+    return dict(sorted({**earlier, **rows}.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", default="1657fe77", help="Grid budget key (the last part of a run's name).")
@@ -43,8 +52,9 @@ def main() -> None:
     rows = {f"{name}@{step}": colour_modes(programs)
             for name, step, programs, _ in grid_v2._kept_evaluations(args.budget)}
     path = Path(__file__).parent / "results" / "colour_modes.json"
-    path.write_text(json.dumps({"budget": args.budget, "evaluations": dict(sorted(rows.items()))}, indent=2))
-    for name, row in sorted(rows.items()):
+    rows = merge_rows(path, args.budget, rows)
+    path.write_text(json.dumps({"budget": args.budget, "evaluations": rows}, indent=2))
+    for name, row in rows.items():
         print(f"{name}: {row['commonest']} in {row['commonest_programs']} of {row['programs']} "
               f"({row['distinct']} distinct)")
     print(f"wrote {path}")
