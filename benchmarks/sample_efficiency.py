@@ -205,13 +205,21 @@ def parked_dir(output_dir: Path) -> Path:
 
 
 def park(checkpoint: Path) -> Path:
-    """Copy a complete checkpoint's resume files to its run's parked folder, replacing the one parked before."""
+    """Copy a complete checkpoint's resume files to its run's parked folder, replacing the one parked before. The copy
+    is made under a name that is not a checkpoint's and renamed when whole, so that a commit made meanwhile holds one
+    complete parked checkpoint, the old or the new."""
     target = parked_dir(checkpoint.parent)
-    shutil.rmtree(target, ignore_errors=True)
-    (target / checkpoint.name).mkdir(parents=True)
+    partial = target / f".{checkpoint.name}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
     for file in checkpoint.iterdir():
         if file.is_file() and file.name not in _NOT_PARKED:
-            shutil.copy2(file, target / checkpoint.name)
+            shutil.copy2(file, partial)
+    shutil.rmtree(target / checkpoint.name, ignore_errors=True)  # parked again after a resume from it
+    partial.rename(target / checkpoint.name)
+    for earlier in target.iterdir():
+        if earlier.name != checkpoint.name:
+            shutil.rmtree(earlier)
     return target / checkpoint.name
 
 

@@ -105,6 +105,21 @@ def test_a_parked_run_resumes_on_a_new_machine(tmp_path, tiny_text, monkeypatch)
     assert not parked.exists()  # the record holds everything
 
 
+def test_parking_replaces_the_parked_checkpoint_whole(tmp_path, monkeypatch):
+    # A commit may land while a worker parks: at every moment the parked folder holds complete checkpoints only.
+    monkeypatch.setattr(se, "PARKED", tmp_path / "parked")
+    run = tmp_path / "checkpoints" / "grid" / "arm-seed0-key"
+    for step, text in ((6, "six"), (12, "twelve"), (12, "twelve again")):
+        (run / f"checkpoint-{step}").mkdir(parents=True, exist_ok=True)
+        (run / f"checkpoint-{step}" / "trainer_state.json").write_text(text)
+        (run / f"checkpoint-{step}" / "training_args.bin").write_text("left out")
+        se.park(run / f"checkpoint-{step}")
+    parked = tmp_path / "parked" / "grid" / "arm-seed0-key"
+    assert [p.name for p in parked.iterdir()] == ["checkpoint-12"]  # no earlier checkpoint, no partial copy
+    assert [p.name for p in (parked / "checkpoint-12").iterdir()] == ["trainer_state.json"]
+    assert (parked / "checkpoint-12" / "trainer_state.json").read_text() == "twelve again"
+
+
 def test_a_run_that_another_worker_holds_is_skipped(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(se, "CHECKPOINTS", tmp_path / "checkpoints")
     path = tmp_path / "grid" / "grpo-seed0-key.json"
