@@ -38,13 +38,6 @@ def colour_modes(programs: list[str]) -> dict:
             "distinct": len(uses), "commonest": commonest, "commonest_programs": count}
 
 
-def merge_rows(path: Path, budget: str, rows: dict[str, dict]) -> dict[str, dict]:
-    """`rows` over the rows that `path` already holds for `budget` (evaluations counted there but no longer kept)."""
-    previous = json.loads(path.read_text()) if path.exists() else {}
-    earlier = previous.get("evaluations", {}) if previous.get("budget") == budget else {}
-    return dict(sorted({**earlier, **rows}.items()))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", default="1657fe77", help="Grid budget key (the last part of a run's name).")
@@ -52,7 +45,7 @@ def main() -> None:
     rows = {f"{name}@{step}": colour_modes(programs)
             for name, step, programs, _ in grid_v2._kept_evaluations(args.budget)}
     path = Path(__file__).parent / "results" / "colour_modes.json"
-    rows = merge_rows(path, args.budget, rows)
+    rows = grid_v2.merge_kept_rows(path, args.budget, rows)
     path.write_text(json.dumps({"budget": args.budget, "evaluations": rows}, indent=2))
     for name, row in rows.items():
         print(f"{name}: {row['commonest']} in {row['commonest_programs']} of {row['programs']} "

@@ -345,6 +345,15 @@ def _kept_evaluations(budget: str = "*") -> Iterator[tuple[str, int, list[str], 
                 yield name, entry["step"], entry["programs"], entry["held_out"]
 
 
+def merge_kept_rows(path: Path, budget: str, rows: dict[str, dict]) -> dict[str, dict]:
+    """`rows` (keyed `<run>@<step>`) over the rows that the benchmark file `path` already holds for `budget`: an
+    evaluation counted there whose programs are gone (a stopped run's checkpoints lost with its machine) keeps its
+    row, so that a rerun on a new machine does not drop the numbers the README cites."""
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    earlier = previous.get("evaluations", {}) if previous.get("budget") == budget else {}
+    return dict(sorted({**earlier, **rows}.items()))
+
+
 def kept_evaluations(names: list[str]) -> dict[str, tuple[list[str], dict]]:
     """(held-out programs, held-out summary) of each kept evaluation named `<run>@<step>` in `names`; exits naming
     the evaluations there are when one is not."""

@@ -269,3 +269,13 @@ def test_runs_whose_checkpoints_are_gone_stay_in_the_report_until_superseded(run
     (later / "trainer_state.json").write_text(json.dumps({"log_history": [{"step": 60, "reward": 2.0}]}))
     (runs_dir / f"grpo-seed3-{KEY}.json").write_text(json.dumps(_run("grpo", 3, 0.6)))
     assert "stopped" not in grid_v2.report()[KEY]
+
+
+def test_a_rerun_of_a_kept_evaluations_benchmark_keeps_the_rows_whose_programs_are_gone(tmp_path):
+    path = tmp_path / "colour_modes.json"
+    lost, kept = {"programs": 128, "distinct": 16}, {"programs": 128, "distinct": 29}
+    path.write_text(json.dumps({"budget": "b1", "evaluations": {"probe@48": lost, "run@24": {"distinct": 1}}}))
+    assert grid_v2.merge_kept_rows(path, "b1", {"run@24": kept}) == {"probe@48": lost, "run@24": kept}
+    # another budget's rows are not this one's
+    assert grid_v2.merge_kept_rows(path, "b2", {"run@24": kept}) == {"run@24": kept}
+    assert grid_v2.merge_kept_rows(tmp_path / "absent.json", "b1", {}) == {}
