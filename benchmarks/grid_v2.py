@@ -167,15 +167,6 @@ def check_warm_start(model: str, key: str, tolerance: float = 1e-3) -> dict:
     return current
 
 
-def code_commit() -> str | None:
-    """The repository commit the runs were made at (the detector behind the rewards), when run from a checkout."""
-    import subprocess
-
-    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True,
-                            check=False)
-    return result.stdout.strip() or None
-
-
 def bootstrap(values_by_seed: list[list[float]], samples: int = 2000, seed: int = 0,
               paired_with: list[list[float]] | None = None) -> list[float]:
     """95 % percentile interval of the mean over seeds and tasks, resampling seeds, then tasks (the same task
@@ -409,7 +400,7 @@ def score_fidelity(budget: str = "*") -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps({key: summary.get(key) for key in (
                 "label_recall", "complete_flawless_rate", "task_complete_flawless", "flawless_rate")} | {
-                "code_commit": code_commit()}, indent=2))
+                "code_commit": se.code_commit()}, indent=2))
     finally:
         renderer.close()
     return len(todo)
@@ -699,7 +690,7 @@ def main() -> None:
     # Not part of the key (each sitting on a fresh machine rebuilds the warm start, equal up to float noise), but
     # recorded and checked, so that runs from different weights or detectors are never pooled silently.
     vars(budget).update(check_warm_start(args.model, budget_key(budget)))
-    budget.code_commit = code_commit()
+    budget.code_commit = se.code_commit()
     for seed in args.seeds:  # seed-major, so that every arm has a first seed early
         for arm in args.arms:
             se.run(arm, seed, budget, run_path(arm, seed, budget))

@@ -66,6 +66,16 @@ FINAL_KEYS = ("held_out_reward", "exec_rate", "defects_per_render", "reference_s
               "metric/layout", "metric/type", "metric/color", "train_reward", "train_exec_rate")
 
 
+def code_commit() -> str | None:
+    """The repository commit a benchmark ran at (the detector behind the rewards, the feedback the teacher reads), when
+    run from a checkout."""
+    import subprocess
+
+    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True,
+                            check=False)
+    return result.stdout.strip() or None
+
+
 def eval_kwargs(args) -> dict:
     """Held-out decoding: greedy, one completion per task, unless the budget sets `eval_temperature` (grid v2:
     the training temperature and `samples_per_task` samples per task)."""

@@ -57,6 +57,8 @@ import sys
 import time
 from pathlib import Path
 
+from sample_efficiency import code_commit
+
 
 RESULTS = Path(__file__).parent / "results"
 RUNS = RESULTS / "teacher_lift"
@@ -277,7 +279,9 @@ def report() -> dict:
                           "interval over triples",
            "lift": {name: run["summary"] for name, run in runs.items()},
            "models": {name: run["model"] for name, run in runs.items()},
-           "eval_tasks": {name: run["eval_tasks"] for name, run in runs.items()}}
+           "eval_tasks": {name: run["eval_tasks"] for name, run in runs.items()},
+           # the credited scope follows the credit weighting of the commit a model was measured at
+           "code_commits": {name: run.get("code_commit", "unrecorded") for name, run in runs.items()}}
     (RESULTS / "teacher_lift.json").write_text(json.dumps(out, indent=2))
     return out
 
@@ -315,7 +319,7 @@ def main() -> None:
                                renderer.repair_hints if args.hints else None, args.unquoted)
                 path.write_text(json.dumps({"model": model, "eval_tasks": args.eval_tasks,
                                             "demo_samples": args.demo_samples, "hints": args.hints,
-                                            "unquoted": args.unquoted, "rows": rows,
+                                            "unquoted": args.unquoted, "code_commit": code_commit(), "rows": rows,
                                             "summary": summarize(rows), "seconds": time.perf_counter() - start},
                                            indent=2))
         finally:
