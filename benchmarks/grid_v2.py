@@ -56,7 +56,8 @@ first seed early); a training run stopped mid-way resumes from its last checkpoi
 weight and share of credited tokens over training), `rollouts_to_reach_grpo_final`, `vs_grpo` and `vs_zero_shot`
 (difference to GRPO's final and to the warm start's held-out reward, paired bootstrap over tasks, 95 % interval), the
 same for the share of flawless held-out renders (`flawless`, `vs_grpo_flawless`, `vs_zero_shot_flawless`: the layout
-signal, which the held-out reward docks only a little; for runs that recorded `task_flawless`), the same again for
+signal, which the held-out reward docks only a little; for runs that recorded `task_flawless`;
+`rollouts_to_reach_grpo_final_flawless`), the same again for
 the share flawless with every label the prompt names (`complete_flawless`, `label_recall`, `vs_grpo_complete_flawless`:
 "flawless" reached by deleting labels does not count), and prints the README's table (one row per arm). Runs made
 before held-out evaluations measured label fidelity get it from `--fidelity`, which renders their kept programs again
@@ -469,6 +470,10 @@ def report() -> dict:
                     row["train_credit"] = credit
                 if grpo_final is not None:
                     row["rollouts_to_reach_grpo_final"] = se.rollouts_to_reach(runs, grpo_final, untrained)
+                if "grpo" in flawless and arm in flawless:  # the same on the layout signal the reward blurs
+                    row["rollouts_to_reach_grpo_final_flawless"] = se.rollouts_to_reach(
+                        runs, _pooled(flawless["grpo"]),
+                        _pooled(flawless["zero_shot"]) if "zero_shot" in flawless else None, metric="flawless_rate")
             if arm == "critique_revise":
                 row["extra_generated_tokens"] = statistics.fmean(r["final"]["extra_generated_tokens"] for r in runs)
                 row["extra_renders"] = statistics.fmean(r["final"]["extra_renders"] for r in runs)

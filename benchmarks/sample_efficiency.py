@@ -396,9 +396,9 @@ def _mean_std(values: list[float]) -> dict:
 
 
 def rollouts_to_reach(records: list[dict], target: float, untrained: float | None = None,
-                      tolerance: float = 1e-9) -> float | None:
-    """The first evaluated rollout count at which the held-out curve, averaged over seeds, reaches `target` (None:
-    never); 0 when the untrained model (`untrained`: the zero-shot arm's held-out reward) already does.
+                      tolerance: float = 1e-9, metric: str = "held_out_reward") -> float | None:
+    """The first evaluated rollout count at which the held-out curve of `metric`, averaged over seeds, reaches
+    `target` (None: never); 0 when the untrained model (`untrained`: the zero-shot arm's value) already does.
 
     The seed mean, not every seed: GRPO's final reward is its seeds' mean, so under an every-seed rule GRPO itself
     would never reach it whenever one seed ends below the mean. `tolerance` absorbs the float difference between
@@ -407,7 +407,7 @@ def rollouts_to_reach(records: list[dict], target: float, untrained: float | Non
         return 0.0
     curves = [record["final"].get("curve", []) for record in records]
     for i, point in enumerate(curves[0] if curves else []):
-        if statistics.fmean(curve[i]["held_out"]["held_out_reward"] for curve in curves) >= target - tolerance:
+        if statistics.fmean(curve[i]["held_out"][metric] for curve in curves) >= target - tolerance:
             return float(point["rollouts"])
     return None
 

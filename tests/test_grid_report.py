@@ -89,6 +89,8 @@ def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
                                                                  "steps": 6})
     assert "train_credit" not in arms["grpo"]
     assert arms["sdpo_credit"]["rollouts_to_reach_grpo_final"] == 0.0  # the warm start already reaches it
+    assert arms["sdpo_credit"]["rollouts_to_reach_grpo_final_flawless"] == 0.0  # and its flawless share
+    assert "rollouts_to_reach_grpo_final_flawless" not in arms["critique_revise"]  # no curve
     # the flawless share gets the same paired intervals, where every run of both arms recorded it
     assert better["vs_grpo_flawless"]["ci95"][0] > 0.05 and better["vs_zero_shot_flawless"]["ci95"][0] > 0.05
     low, high = arms["grpo"]["flawless"]["ci95"]
@@ -140,9 +142,10 @@ def test_unfinished_runs_report_their_curve_so_far(runs_dir, tmp_path):
     assert 0.05 < versus["ci95"][0] <= versus["difference"] <= versus["ci95"][1]
 
 
-def _curve_record(rewards: list[float]) -> dict:
-    return {"final": {"curve": [{"rollouts": 8 * (i + 1), "held_out": {"held_out_reward": r}}
-                                for i, r in enumerate(rewards)]}}
+def _curve_record(rewards: list[float], flawless: list[float] | None = None) -> dict:
+    flawless = flawless or [0.0] * len(rewards)
+    return {"final": {"curve": [{"rollouts": 8 * (i + 1), "held_out": {"held_out_reward": r, "flawless_rate": f}}
+                                for i, (r, f) in enumerate(zip(rewards, flawless, strict=True))]}}
 
 
 def test_rollouts_to_reach_follows_the_seed_mean_curve():
@@ -151,6 +154,10 @@ def test_rollouts_to_reach_follows_the_seed_mean_curve():
     assert grid_v2.se.rollouts_to_reach(runs, target=0.8) == 16.0
     assert grid_v2.se.rollouts_to_reach(runs, target=0.85) is None
     assert grid_v2.se.rollouts_to_reach(runs, target=0.8, untrained=0.8) == 0.0
+    # the same on the flawless share: reached at 8 rollouts although the reward never reaches 0.95
+    runs = [_curve_record([0.9, 0.9], flawless=[0.8, 0.7]), _curve_record([0.9, 0.9], flawless=[0.7, 0.7])]
+    assert grid_v2.se.rollouts_to_reach(runs, target=0.75, metric="flawless_rate") == 8.0
+    assert grid_v2.se.rollouts_to_reach(runs, target=0.95) is None
 
 
 def test_summary_table_has_a_row_per_arm_in_grid_order(runs_dir):
