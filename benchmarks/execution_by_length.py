@@ -61,15 +61,16 @@ def execution_row(codes: list[str], outcomes: list[tuple[bool, str | None]], rec
     """Execution of one evaluation's programs: `codes[i]` (extracted) rendered with `outcomes[i]` = (ok, error)."""
     buckets = {label: {"programs": 0, "ran": 0} for _, _, label in BUCKETS}
     failures: collections.Counter[str] = collections.Counter()
-    for code, (ok, error) in zip(codes, outcomes, strict=True):
-        bucket = buckets[length_bucket(program_lines(code))]
+    lines = [program_lines(code) for code in codes]
+    for code, length, (ok, error) in zip(codes, lines, outcomes, strict=True):
+        bucket = buckets[length_bucket(length)]
         bucket["programs"] += 1
         bucket["ran"] += ok
         failure = failure_class(ok, error, code)
         if failure:
             failures[failure] += 1
     ran = sum(ok for ok, _ in outcomes)
-    return {"programs": len(codes), "mean_lines": round(sum(map(program_lines, codes)) / max(len(codes), 1), 2),
+    return {"programs": len(codes), "mean_lines": round(sum(lines) / max(len(codes), 1), 2),
             "recorded_exec_rate": recorded_exec_rate, "exec_rate": ran / max(len(codes), 1),
             "by_length": buckets, "failures": dict(failures.most_common())}
 

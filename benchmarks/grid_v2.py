@@ -442,6 +442,8 @@ def report() -> dict:
                     if all(found)}
         grpo_final = _pooled(finals["grpo"]) if "grpo" in finals else None
         untrained = _pooled(finals["zero_shot"]) if "zero_shot" in finals else None
+        grpo_flawless = _pooled(flawless["grpo"]) if "grpo" in flawless else None
+        untrained_flawless = _pooled(flawless["zero_shot"]) if "zero_shot" in flawless else None
         table = {}
         for arm, runs in sorted(arms.items()):
             runs = sorted(runs, key=lambda r: r["seed"])
@@ -470,10 +472,9 @@ def report() -> dict:
                     row["train_credit"] = credit
                 if grpo_final is not None:
                     row["rollouts_to_reach_grpo_final"] = se.rollouts_to_reach(runs, grpo_final, untrained)
-                if "grpo" in flawless and arm in flawless:  # the same on the layout signal the reward blurs
+                if grpo_flawless is not None and arm in flawless:  # the same on the layout signal the reward blurs
                     row["rollouts_to_reach_grpo_final_flawless"] = se.rollouts_to_reach(
-                        runs, _pooled(flawless["grpo"]),
-                        _pooled(flawless["zero_shot"]) if "zero_shot" in flawless else None, metric="flawless_rate")
+                        runs, grpo_flawless, untrained_flawless, metric="flawless_rate")
             if arm == "critique_revise":
                 row["extra_generated_tokens"] = statistics.fmean(r["final"]["extra_generated_tokens"] for r in runs)
                 row["extra_renders"] = statistics.fmean(r["final"]["extra_renders"] for r in runs)
