@@ -51,15 +51,16 @@ arm-and-seed run writes `benchmarks/results/grid_v2/<arm>-seed<k>-<budget>.json`
 skipped, so the grid resumes where it stopped and can be spread over sittings (seed-major order: every arm gets its
 first seed early); a training run stopped mid-way resumes from its last checkpoint (every `--checkpoint_every` steps).
 `--report` (also run at the end) aggregates into `benchmarks/results/grid_v2.json` and `grid_v2.png`: per arm `seeds`,
-`eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over seeds and tasks), the held-out
-`curve`, `train_reward` and `train_exec_rate` per step, `train_credit` (Visual-SDPO: the mean distillation token
-weight and share of credited tokens over training), `rollouts_to_reach_grpo_final`, `vs_grpo` and `vs_zero_shot`
-(difference to GRPO's final and to the warm start's held-out reward, paired bootstrap over tasks, 95 % interval), the
-same for the share of flawless held-out renders (`flawless`, `vs_grpo_flawless`, `vs_zero_shot_flawless`: the layout
-signal, which the held-out reward docks only a little; for runs that recorded `task_flawless`;
-`rollouts_to_reach_grpo_final_flawless`), the same again for
-the share flawless with every label the prompt names (`complete_flawless`, `label_recall`, `vs_grpo_complete_flawless`:
-"flawless" reached by deleting labels does not count), and prints the README's table (one row per arm). Runs made
+`eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over seeds and tasks), the held-out `curve`
+over seeds (per evaluation: `reward` and `flawless` with intervals, and their paired changes from the warm start and
+from GRPO at the same step), `train_reward` and `train_exec_rate` per step, `train_credit` (Visual-SDPO: the mean
+distillation token weight and share of credited tokens over training), `rollouts_to_reach_grpo_final`, `vs_grpo` and
+`vs_zero_shot` (difference to GRPO's final and to the warm start's held-out reward, paired bootstrap over tasks, 95 %
+interval), the same for the share of flawless held-out renders (`flawless`, `vs_grpo_flawless`,
+`vs_zero_shot_flawless`: the layout signal, which the held-out reward docks only a little; for runs that recorded
+`task_flawless`; `rollouts_to_reach_grpo_final_flawless`), the same again for the share flawless with every label the
+prompt names (`complete_flawless`, `label_recall`, `vs_grpo_complete_flawless`: "flawless" reached by deleting labels
+does not count), and prints the tables: one row per arm, then the README's, one row per arm and evaluation. Runs made
 before held-out evaluations measured label fidelity get it from `--fidelity`, which renders their kept programs again
 into `<runs>_fidelity/<run>@<step>.json`.
 
@@ -206,6 +207,45 @@ def _paired(values_by_seed: list[list[float]], baseline_by_seed: list[list[float
     """The difference of the means and its paired bootstrap interval (the same tasks resampled for both)."""
     return {"difference": _pooled(values_by_seed) - _pooled(baseline_by_seed),
             "ci95": bootstrap(values_by_seed, paired_with=baseline_by_seed)}
+
+
+def _by_step(runs: list[dict]) -> dict[int, list[dict]]:
+    """Step -> every seed's held-out evaluation at that step, for the steps all `runs` evaluated."""
+    steps: dict[int, list[dict]] = {}
+    for run in runs:
+        for point in run["final"].get("curve", []):
+            steps.setdefault(point["step"], []).append(point)
+    return {step: points for step, points in sorted(steps.items()) if len(points) == len(runs)}
+
+
+def _seed_curve(runs: list[dict], grpo: list[dict] | None, warm_rewards: list[list[float]] | None,
+                warm_flawless: list[list[float]] | None) -> list[dict]:
+    """The held-out curve over seeds: per evaluated step the seed means and, pooling seeds per task, the intervals of
+    the held-out reward and flawless share, their paired changes from the warm start, and their paired changes from
+    GRPO at the same step (every GRPO seed: whether an arm is ahead after as many rollouts, not only at the end)."""
+    grpo_steps = _by_step(grpo) if grpo else {}
+    curve = []
+    for step, points in _by_step(runs).items():
+        held_out = [p["held_out"] for p in points]
+        row = {"step": step, "rollouts": points[0]["rollouts"],
+               **{m: statistics.fmean(h[m] for h in held_out) for m in ("held_out_reward", "flawless_rate",
+                                                                         "exec_rate")}}
+        rewards = [h["task_rewards"] for h in held_out]
+        row["reward"] = {"mean": _pooled(rewards), "ci95": bootstrap(rewards)}
+        flawless = [h["task_flawless"] for h in held_out] if all("task_flawless" in h for h in held_out) else None
+        if flawless:
+            row["flawless"] = {"mean": _pooled(flawless), "ci95": bootstrap(flawless)}
+            if warm_flawless:
+                row["vs_zero_shot_flawless"] = _paired(flawless, warm_flawless)
+        if warm_rewards:
+            row["vs_zero_shot"] = _paired(rewards, warm_rewards)
+        if step in grpo_steps:
+            base = [p["held_out"] for p in grpo_steps[step]]
+            row["vs_grpo"] = _paired(rewards, [h["task_rewards"] for h in base])
+            if flawless and all("task_flawless" in h for h in base):
+                row["vs_grpo_flawless"] = _paired(flawless, [h["task_flawless"] for h in base])
+        curve.append(row)
+    return curve
 
 
 def _defect_headroom(runs: list[dict]) -> dict:
@@ -461,10 +501,8 @@ def report() -> dict:
                    "defect_headroom": _defect_headroom(runs),
                    "rollouts": first["final"].get("rollouts", 0)}
             if first["final"].get("curve"):
-                row["curve"] = [{"step": point["step"], "rollouts": point["rollouts"],
-                                 **{metric: statistics.fmean(r["final"]["curve"][i]["held_out"][metric] for r in runs)
-                                    for metric in ("held_out_reward", "flawless_rate")}}
-                                for i, point in enumerate(first["final"]["curve"])]
+                row["curve"] = _seed_curve(runs, arms.get("grpo") if arm != "grpo" else None,
+                                           finals.get("zero_shot"), flawless.get("zero_shot"))
                 row["train_reward"] = _mean_by_step(runs, "reward")
                 row["train_exec_rate"] = _mean_by_step(runs, "exec_rate")
                 credit = se.credit_summary([step for r in runs for step in r["final"].get("train_steps", [])])
@@ -511,8 +549,9 @@ def report() -> dict:
 
 
 def summary_table(grid: dict) -> str:
-    """One Markdown table per budget, a row per arm in `ARMS` order (the README's table): seeds, held-out reward with
-    its interval, execution and flawless shares, and the paired change from the warm start and from GRPO."""
+    """Markdown tables per budget, a row per arm in `ARMS` order: seeds, held-out reward with its interval, execution
+    and flawless shares, and the paired change from the warm start and from GRPO; then, for the trained arms, the
+    same per evaluated step over seeds, against GRPO at the same step (the README's table)."""
 
     def interval(entry: dict | None, signed: bool = True) -> str:
         if entry is None:
@@ -537,6 +576,20 @@ def summary_table(grid: dict) -> str:
                          f"{interval(row.get('vs_grpo'))} | {interval(row.get('vs_grpo_flawless'))} | "
                          f"{interval(row.get('complete_flawless'), signed=False)} | "
                          f"{interval(row.get('vs_grpo_complete_flawless'))} |")
+        curves = [arm for arm in sorted(entry["arms"], key=ARMS.index) if "curve" in entry["arms"][arm]]
+        if curves:  # the same step of every arm: who is ahead after as many rollouts
+            lines += ["", "| arm | seeds | rollouts | held-out reward | exec | flawless | flawless vs warm start | "
+                      "flawless vs GRPO, same step | reward vs GRPO, same step |",
+                      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            for arm in curves:
+                seeds = ",".join(map(str, entry["arms"][arm]["seeds"]))
+                for point in entry["arms"][arm]["curve"]:
+                    flawless = (interval(point["flawless"], signed=False) if "flawless" in point
+                                else f"{point['flawless_rate']:.2f}")
+                    lines.append(f"| {arm} | {seeds} | {point['rollouts']} | "
+                                 f"{interval(point.get('reward'), signed=False)} | {point['exec_rate']:.2f} | "
+                                 f"{flawless} | {interval(point.get('vs_zero_shot_flawless'))} | "
+                                 f"{interval(point.get('vs_grpo_flawless'))} | {interval(point.get('vs_grpo'))} |")
         unfinished = [("in progress", arm, run) for arm, runs in entry.get("in_progress", {}).items() for run in runs]
         unfinished += [("stopped", arm, run) for arm, runs in entry.get("stopped", {}).items() for run in runs]
         for state, arm, run in sorted(unfinished, key=lambda item: (item[0], ARMS.index(item[1]))):
@@ -594,8 +647,9 @@ def plot_renders(seed: int, tasks: int = 8, budget: str = "*") -> Path | None:
 
 
 def plot(table: dict, path: Path) -> None:
-    """Per budget with a training arm: the held-out reward and flawless share against training rollouts (seed means,
-    the final's 95 % interval), and the training rollouts' reward and execution rate per step."""
+    """Per budget with a training arm: the held-out reward and flawless share against training rollouts (seed means),
+    the flawless share's paired change from GRPO's at the same step with its 95 % interval (the per-arm intervals
+    hold the tasks' spread, which pairing removes), and the training rollouts' reward and execution rate per step."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -604,14 +658,15 @@ def plot(table: dict, path: Path) -> None:
     table = {key: entry for key, entry in table.items() if any("curve" in row for row in entry["arms"].values())}
     if not table:
         return
-    fig, axes = plt.subplots(len(table), 4, figsize=(20, 4.2 * len(table)), squeeze=False)
+    fig, axes = plt.subplots(len(table), 5, figsize=(25, 4.2 * len(table)), squeeze=False)
+    colour = {arm: plt.cm.tab10(index) for index, arm in enumerate(ARMS)}  # one colour per arm in every panel
 
     def level(stats: dict, metric: str) -> float:
         return stats["final"]["mean"] if metric == "held_out_reward" else stats["flawless_rate"]
 
     for row, (key, entry) in zip(axes, table.items()):
         arms = entry["arms"]
-        for ax, (metric, interval) in zip(row, (("held_out_reward", "final"), ("flawless_rate", "flawless"))):
+        for ax, metric in zip(row, ("held_out_reward", "flawless_rate")):
             start = level(arms["zero_shot"], metric) if "zero_shot" in arms else None
             for arm, stats in arms.items():
                 label = f"{arm} (n={len(stats['seeds'])})"
@@ -621,27 +676,39 @@ def plot(table: dict, path: Path) -> None:
                     continue
                 xs = ([0] if start is not None else []) + [p["rollouts"] for p in stats["curve"]]
                 ys = ([start] if start is not None else []) + [p[metric] for p in stats["curve"]]
-                line, = ax.plot(xs, ys, marker="o", label=label)
-                if interval in stats:  # runs recorded before per-task flawless shares have no interval
-                    mean, (low, high) = stats[interval]["mean"], stats[interval]["ci95"]
-                    ax.errorbar([xs[-1]], [mean], yerr=[[mean - low], [high - mean]], color=line.get_color(),
-                                capsize=4)
+                ax.plot(xs, ys, marker="o", label=label, color=colour[arm])
+        versus = [(arm, [p for p in stats.get("curve", []) if "vs_grpo_flawless" in p]) for arm, stats in arms.items()]
+        versus = [(arm, points) for arm, points in versus if points]
+        width = max((p["rollouts"] for _, points in versus for p in points), default=0) * 0.02
+        for index, (arm, points) in enumerate(versus):  # side by side at each step
+            shift = (index - (len(versus) - 1) / 2) * width
+            changes = [p["vs_grpo_flawless"] for p in points]
+            ax = row[2]
+            ax.errorbar([p["rollouts"] + shift for p in points], [c["difference"] for c in changes],
+                        yerr=[[c["difference"] - c["ci95"][0] for c in changes],
+                              [c["ci95"][1] - c["difference"] for c in changes]],
+                        marker="o", capsize=3, color=colour[arm], label=f"{arm} (n={len(arms[arm]['seeds'])})")
+        if versus:
+            row[2].axhline(0, color="black", linewidth=0.8)
+        else:  # runs recorded before per-task flawless shares
+            row[2].text(0.5, 0.5, "no per-task flawless shares", ha="center", transform=row[2].transAxes)
         for arm, stats in arms.items():
-            for ax, metric in ((row[2], "train_reward"), (row[3], "train_exec_rate")):
+            for ax, metric in ((row[3], "train_reward"), (row[4], "train_exec_rate")):
                 if metric in stats:
                     ax.plot([p["step"] for p in stats[metric]], [p["mean"] for p in stats[metric]], marker=".",
-                            label=arm)
+                            label=arm, color=colour[arm])
         budget = entry["budget"]
         title = (f"{budget['steps']} steps x {budget['batch_size']} rollouts, {budget['eval_tasks']} tasks x "
                  f"{budget['samples_per_task']} samples [{key}]")
-        labels = ("held-out reward (sampled)", "held-out flawless share", "training-rollout reward",
-                  "training exec rate")
+        labels = ("held-out reward (sampled)", "held-out flawless share", "flawless share - GRPO's, same step",
+                  "training-rollout reward", "training exec rate")
         for ax, label in zip(row, labels):
-            ax.set_xlabel("training rollouts" if label.startswith("held-out") else "step")
+            ax.set_xlabel("training rollouts" if label.startswith(("held-out", "flawless")) else "step")
             ax.set_ylabel(label)
             ax.set_title(title, fontsize=8)
             ax.grid(alpha=0.3)
-            ax.legend(fontsize=7)
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -160,16 +160,41 @@ def test_rollouts_to_reach_follows_the_seed_mean_curve():
     assert grid_v2.se.rollouts_to_reach(runs, target=0.95) is None
 
 
+def _markdown_tables(text: str) -> list[list[list[str]]]:
+    """The rows (cells) of each Markdown table in `text`, headers and rulers left out."""
+    tables = [block.splitlines() for block in text.split("\n\n")]
+    return [[line.split(" | ") for line in table if line.startswith("| ") and "---" not in line][1:]
+            for table in tables if any(line.startswith("| ") for line in table)]
+
+
 def test_summary_table_has_a_row_per_arm_in_grid_order(runs_dir):
     grid = grid_v2.report()
-    lines = grid_v2.summary_table(grid).splitlines()
-    rows = [line.split(" | ") for line in lines if line.startswith("| ") and "---" not in line][1:]
+    rows = _markdown_tables(grid_v2.summary_table(grid))[0]
     assert [row[0].lstrip("| ") for row in rows] == ["zero_shot", "grpo", "sdpo_credit", "critique_revise"]
     credit = grid[KEY]["arms"]["sdpo_credit"]
     cells = dict(zip(["arm", "seeds", "final", "exec", "flawless", "vs_zero_shot", "vs_grpo"], rows[2]))
     assert cells["seeds"] == "0,1,2" and cells["final"].startswith(f"{credit['final']['mean']:.3f} [")
     assert cells["vs_grpo"].startswith(f"+{credit['vs_grpo']['difference']:.3f} [")
     assert rows[1][6].strip(" |") == ""  # GRPO has no difference from itself
+
+
+def test_the_curve_over_seeds_compares_every_step_with_grpo_at_that_step(runs_dir):
+    grid = grid_v2.report()
+    arms = grid[KEY]["arms"]
+    credit, grpo = arms["sdpo_credit"]["curve"], arms["grpo"]["curve"]
+    assert [p["step"] for p in credit] == [1, 2] and [p["rollouts"] for p in credit] == [8, 16]
+    for point in credit:  # 0.1 above GRPO on the same tasks at every step, seeds pooled
+        assert point["vs_grpo_flawless"]["ci95"][0] > 0.05 and point["vs_grpo"]["ci95"][0] > 0.05
+        assert point["vs_zero_shot_flawless"]["ci95"][0] > 0.05
+        low, high = point["flawless"]["ci95"]
+        assert low <= point["flawless"]["mean"] <= high and point["exec_rate"] == 0.9
+    assert "vs_grpo" not in grpo[0] and "vs_zero_shot_flawless" in grpo[0]
+    assert "curve" not in arms["critique_revise"]  # inference only
+    steps = _markdown_tables(grid_v2.summary_table(grid))[1]
+    assert [(row[0].lstrip("| "), row[2]) for row in steps] == [("grpo", "8"), ("grpo", "16"),
+                                                                ("sdpo_credit", "8"), ("sdpo_credit", "16")]
+    assert steps[2][7].startswith(f"+{credit[0]['vs_grpo_flawless']['difference']:.3f} [")
+    assert steps[0][7] == ""  # GRPO against itself
 
 
 def test_a_different_warm_start_is_refused(runs_dir, tmp_path, monkeypatch):
