@@ -221,8 +221,9 @@ def _by_step(runs: list[dict]) -> dict[int, list[dict]]:
 def _seed_curve(runs: list[dict], grpo: list[dict] | None, warm_rewards: list[list[float]] | None,
                 warm_flawless: list[list[float]] | None) -> list[dict]:
     """The held-out curve over seeds: per evaluated step the seed means and, pooling seeds per task, the intervals of
-    the held-out reward and flawless share, their paired changes from the warm start, and their paired changes from
-    GRPO at the same step (every GRPO seed: whether an arm is ahead after as many rollouts, not only at the end)."""
+    the held-out reward, the flawless share and the share flawless with every label, the paired changes from the warm
+    start, and the paired changes from GRPO at the same step (every GRPO seed: whether an arm is ahead after as many
+    rollouts, not only at the end)."""
     grpo_steps = _by_step(grpo) if grpo else {}
     curve = []
     for step, points in _by_step(runs).items():
@@ -239,6 +240,11 @@ def _seed_curve(runs: list[dict], grpo: list[dict] | None, warm_rewards: list[li
                 row["vs_zero_shot_flawless"] = _paired(flawless, warm_flawless)
         if warm_rewards:
             row["vs_zero_shot"] = _paired(rewards, warm_rewards)
+        labels = [_complete_flawless(f"{r['arm']}-seed{r['seed']}-{r['budget']['key']}", step, p["held_out"])
+                  for r, p in zip(runs, points)]
+        if all(labels):  # flawless without deleting a label the prompt names
+            complete = [f["task_complete_flawless"] for f in labels]
+            row["complete_flawless"] = {"mean": _pooled(complete), "ci95": bootstrap(complete)}
         if step in grpo_steps:
             base = [p["held_out"] for p in grpo_steps[step]]
             row["vs_grpo"] = _paired(rewards, [h["task_rewards"] for h in base])
@@ -576,20 +582,25 @@ def summary_table(grid: dict) -> str:
                          f"{interval(row.get('vs_grpo'))} | {interval(row.get('vs_grpo_flawless'))} | "
                          f"{interval(row.get('complete_flawless'), signed=False)} | "
                          f"{interval(row.get('vs_grpo_complete_flawless'))} |")
-        curves = [arm for arm in sorted(entry["arms"], key=ARMS.index) if "curve" in entry["arms"][arm]]
-        if curves:  # the same step of every arm: who is ahead after as many rollouts
+        if any("curve" in row for row in entry["arms"].values()):  # who is ahead after as many rollouts
             lines += ["", "| arm | seeds | rollouts | held-out reward | exec | flawless | flawless vs warm start | "
-                      "flawless vs GRPO, same step | reward vs GRPO, same step |",
-                      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-            for arm in curves:
-                seeds = ",".join(map(str, entry["arms"][arm]["seeds"]))
-                for point in entry["arms"][arm]["curve"]:
+                      "flawless vs GRPO, same step | reward vs GRPO, same step | flawless, every label |",
+                      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            for arm in sorted(entry["arms"], key=ARMS.index):
+                row = entry["arms"][arm]
+                # an untrained arm's one point is its final score, at 0 rollouts
+                points = row.get("curve") or [{"rollouts": 0, "exec_rate": row["exec_rate"], "reward": row["final"],
+                                               "flawless_rate": row["flawless_rate"],
+                                               **{k: row[k] for k in ("flawless", "complete_flawless",
+                                                                      "vs_zero_shot_flawless") if k in row}}]
+                for point in points:
                     flawless = (interval(point["flawless"], signed=False) if "flawless" in point
                                 else f"{point['flawless_rate']:.2f}")
-                    lines.append(f"| {arm} | {seeds} | {point['rollouts']} | "
-                                 f"{interval(point.get('reward'), signed=False)} | {point['exec_rate']:.2f} | "
+                    lines.append(f"| {arm} | {','.join(map(str, row['seeds']))} | {point['rollouts']} | "
+                                 f"{interval(point['reward'], signed=False)} | {point['exec_rate']:.2f} | "
                                  f"{flawless} | {interval(point.get('vs_zero_shot_flawless'))} | "
-                                 f"{interval(point.get('vs_grpo_flawless'))} | {interval(point.get('vs_grpo'))} |")
+                                 f"{interval(point.get('vs_grpo_flawless'))} | {interval(point.get('vs_grpo'))} | "
+                                 f"{interval(point.get('complete_flawless'), signed=False)} |")
         unfinished = [("in progress", arm, run) for arm, runs in entry.get("in_progress", {}).items() for run in runs]
         unfinished += [("stopped", arm, run) for arm, runs in entry.get("stopped", {}).items() for run in runs]
         for state, arm, run in sorted(unfinished, key=lambda item: (item[0], ARMS.index(item[1]))):

@@ -191,10 +191,11 @@ def test_the_curve_over_seeds_compares_every_step_with_grpo_at_that_step(runs_di
     assert "vs_grpo" not in grpo[0] and "vs_zero_shot_flawless" in grpo[0]
     assert "curve" not in arms["critique_revise"]  # inference only
     steps = _markdown_tables(grid_v2.summary_table(grid))[1]
-    assert [(row[0].lstrip("| "), row[2]) for row in steps] == [("grpo", "8"), ("grpo", "16"),
-                                                                ("sdpo_credit", "8"), ("sdpo_credit", "16")]
-    assert steps[2][7].startswith(f"+{credit[0]['vs_grpo_flawless']['difference']:.3f} [")
-    assert steps[0][7] == ""  # GRPO against itself
+    assert [(row[0].lstrip("| "), row[2]) for row in steps] == [
+        ("zero_shot", "0"), ("grpo", "8"), ("grpo", "16"), ("sdpo_credit", "8"), ("sdpo_credit", "16"),
+        ("critique_revise", "0")]  # an untrained arm's one point is its final score
+    assert steps[3][7].startswith(f"+{credit[0]['vs_grpo_flawless']['difference']:.3f} [")
+    assert steps[1][7] == "" and steps[0][6] == ""  # GRPO against itself, the warm start against itself
 
 
 def test_a_different_warm_start_is_refused(runs_dir, tmp_path, monkeypatch):
@@ -251,8 +252,13 @@ def test_flawless_with_every_label_from_the_records_or_the_fidelity_scores(runs_
         path = grid_v2._fidelity_path(f"critique_revise-seed{seed}-{KEY}", 0)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(scores))
+        # and credit's first evaluation on every seed: the curve has the share where every seed has it
+        path = grid_v2._fidelity_path(f"sdpo_credit-seed{seed}-{KEY}", 1)
+        path.write_text(json.dumps({"task_complete_flawless": [0.3] * TASKS, "label_recall": 0.9}))
     grid = grid_v2.report()
     arms = grid[KEY]["arms"]
+    first, last = arms["sdpo_credit"]["curve"]
+    assert first["complete_flawless"]["mean"] == pytest.approx(0.3) and "complete_flawless" not in last
     change = arms["sdpo_credit"]["vs_grpo_complete_flawless"]
     flawless_change = arms["sdpo_credit"]["vs_grpo_flawless"]["difference"]
     assert change["difference"] < flawless_change - 0.1 and change["ci95"][0] <= change["difference"]
