@@ -218,13 +218,14 @@ def _by_step(runs: list[dict]) -> dict[int, list[dict]]:
     return {step: points for step, points in sorted(steps.items()) if len(points) == len(runs)}
 
 
-def _seed_curve(runs: list[dict], grpo: list[dict] | None, warm_rewards: list[list[float]] | None,
+def _seed_curve(runs: list[dict], same_step: dict[str, list[dict]], warm_rewards: list[list[float]] | None,
                 warm_flawless: list[list[float]] | None) -> list[dict]:
     """The held-out curve over seeds: per evaluated step the seed means and, pooling seeds per task, the intervals of
     the held-out reward, the flawless share and the share flawless with every label, the paired changes from the warm
-    start, and the paired changes from GRPO at the same step (every GRPO seed: whether an arm is ahead after as many
-    rollouts, not only at the end)."""
-    grpo_steps = _by_step(grpo) if grpo else {}
+    start, and the paired changes from each arm of `same_step` (name -> its runs) at the same step: GRPO (every seed:
+    whether an arm is ahead after as many rollouts, not only at the end), and uniform distillation for credit
+    weighting (what the credit adds)."""
+    baselines = {name: _by_step(other) for name, other in same_step.items()}
     curve = []
     for step, points in _by_step(runs).items():
         held_out = [p["held_out"] for p in points]
@@ -245,11 +246,12 @@ def _seed_curve(runs: list[dict], grpo: list[dict] | None, warm_rewards: list[li
         if all(labels):  # flawless without deleting a label the prompt names
             complete = [f["task_complete_flawless"] for f in labels]
             row["complete_flawless"] = {"mean": _pooled(complete), "ci95": bootstrap(complete)}
-        if step in grpo_steps:
-            base = [p["held_out"] for p in grpo_steps[step]]
-            row["vs_grpo"] = _paired(rewards, [h["task_rewards"] for h in base])
-            if flawless and all("task_flawless" in h for h in base):
-                row["vs_grpo_flawless"] = _paired(flawless, [h["task_flawless"] for h in base])
+        for name, steps in baselines.items():
+            if step in steps:
+                base = [p["held_out"] for p in steps[step]]
+                row[f"vs_{name}"] = _paired(rewards, [h["task_rewards"] for h in base])
+                if flawless and all("task_flawless" in h for h in base):
+                    row[f"vs_{name}_flawless"] = _paired(flawless, [h["task_flawless"] for h in base])
         curve.append(row)
     return curve
 
@@ -507,8 +509,10 @@ def report() -> dict:
                    "defect_headroom": _defect_headroom(runs),
                    "rollouts": first["final"].get("rollouts", 0)}
             if first["final"].get("curve"):
-                row["curve"] = _seed_curve(runs, arms.get("grpo") if arm != "grpo" else None,
-                                           finals.get("zero_shot"), flawless.get("zero_shot"))
+                # credit against uniform too: the same distillation without the credit weights
+                compare = ("grpo", "sdpo_uniform") if arm.startswith("sdpo_credit") else ("grpo",)
+                same_step = {name: arms[name] for name in compare if name in arms and name != arm}
+                row["curve"] = _seed_curve(runs, same_step, finals.get("zero_shot"), flawless.get("zero_shot"))
                 row["train_reward"] = _mean_by_step(runs, "reward")
                 row["train_exec_rate"] = _mean_by_step(runs, "exec_rate")
                 credit = se.credit_summary([step for r in runs for step in r["final"].get("train_steps", [])])

@@ -189,6 +189,7 @@ def test_the_curve_over_seeds_compares_every_step_with_grpo_at_that_step(runs_di
         low, high = point["flawless"]["ci95"]
         assert low <= point["flawless"]["mean"] <= high and point["exec_rate"] == 0.9
     assert "vs_grpo" not in grpo[0] and "vs_zero_shot_flawless" in grpo[0]
+    assert "vs_sdpo_uniform_flawless" not in credit[0]  # no uniform arm in this grid
     assert "curve" not in arms["critique_revise"]  # inference only
     steps = _markdown_tables(grid_v2.summary_table(grid))[1]
     assert [(row[0].lstrip("| "), row[2]) for row in steps] == [
@@ -196,6 +197,15 @@ def test_the_curve_over_seeds_compares_every_step_with_grpo_at_that_step(runs_di
         ("critique_revise", "0")]  # an untrained arm's one point is its final score
     assert steps[3][7].startswith(f"+{credit[0]['vs_grpo_flawless']['difference']:.3f} [")
     assert steps[1][7] == "" and steps[0][6] == ""  # GRPO against itself, the warm start against itself
+
+
+def test_credit_is_compared_with_uniform_distillation_at_every_step(runs_dir):
+    for seed in range(3):  # uniform at GRPO's level: credit 0.1 above it on the same tasks
+        (runs_dir / f"sdpo_uniform-seed{seed}-{KEY}.json").write_text(json.dumps(_run("sdpo_uniform", seed, 0.6)))
+    arms = grid_v2.report()[KEY]["arms"]
+    for point in arms["sdpo_credit"]["curve"]:
+        assert point["vs_sdpo_uniform_flawless"]["ci95"][0] > 0.05 and point["vs_sdpo_uniform"]["ci95"][0] > 0.05
+    assert all("vs_sdpo_uniform" not in point for arm in ("sdpo_uniform", "grpo") for point in arms[arm]["curve"])
 
 
 def test_a_different_warm_start_is_refused(runs_dir, tmp_path, monkeypatch):
