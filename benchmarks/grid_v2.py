@@ -53,16 +53,16 @@ first seed early); a training run stopped mid-way resumes from its last checkpoi
 `--report` (also run at the end) aggregates into `benchmarks/results/grid_v2.json` and `grid_v2.png`: per arm `seeds`,
 `eval_tasks`, `samples_per_task`, `final` (mean and bootstrap 95 % interval over seeds and tasks), the held-out `curve`
 over seeds (per evaluation: `reward` and `flawless` with intervals, and their paired changes from the warm start and
-from GRPO at the same step), `train_reward` and `train_exec_rate` per step, `train_credit` (Visual-SDPO: the mean
-distillation token weight and share of credited tokens over training), `rollouts_to_reach_grpo_final`, `vs_grpo` and
-`vs_zero_shot` (difference to GRPO's final and to the warm start's held-out reward, paired bootstrap over tasks, 95 %
-interval), the same for the share of flawless held-out renders (`flawless`, `vs_grpo_flawless`,
-`vs_zero_shot_flawless`: the layout signal, which the held-out reward docks only a little; for runs that recorded
-`task_flawless`; `rollouts_to_reach_grpo_final_flawless`), the same again for the share flawless with every label the
-prompt names (`complete_flawless`, `label_recall`, `vs_grpo_complete_flawless`: "flawless" reached by deleting labels
-does not count), and prints the tables: one row per arm, then the README's, one row per arm and evaluation. Runs made
-before held-out evaluations measured label fidelity get it from `--fidelity`, which renders their kept programs again
-into `<runs>_fidelity/<run>@<step>.json`.
+from GRPO at the same step), `train_reward`, `train_exec_rate`, `train_completion_length` and `train_clipped_ratio` per
+step, `train_credit` (Visual-SDPO: the mean distillation token weight and share of credited tokens over training),
+`rollouts_to_reach_grpo_final`, `vs_grpo` and `vs_zero_shot` (difference to GRPO's final and to the warm start's
+held-out reward, paired bootstrap over tasks, 95 % interval), the same for the share of flawless held-out renders
+(`flawless`, `vs_grpo_flawless`, `vs_zero_shot_flawless`: the layout signal, which the held-out reward docks only a
+little; for runs that recorded `task_flawless`; `rollouts_to_reach_grpo_final_flawless`), the same again for the share
+flawless with every label the prompt names (`complete_flawless`, `label_recall`, `vs_grpo_complete_flawless`:
+"flawless" reached by deleting labels does not count), and prints the tables: one row per arm, then the README's, one
+row per arm and evaluation. Runs made before held-out evaluations measured label fidelity get it from `--fidelity`,
+which renders their kept programs again into `<runs>_fidelity/<run>@<step>.json`.
 
 CPU (the full grid; build the warm start first with `python recipes/sft_chart.py --config recipes/sft_chart.yaml`):
 
@@ -515,6 +515,9 @@ def report() -> dict:
                 row["curve"] = _seed_curve(runs, same_step, finals.get("zero_shot"), flawless.get("zero_shot"))
                 row["train_reward"] = _mean_by_step(runs, "reward")
                 row["train_exec_rate"] = _mean_by_step(runs, "exec_rate")
+                for log in se.LENGTH_LOGS:  # runs recorded before lengths were kept have none
+                    if steps := _mean_by_step(runs, log):
+                        row[f"train_{log}"] = steps
                 credit = se.credit_summary([step for r in runs for step in r["final"].get("train_steps", [])])
                 if credit:
                     row["train_credit"] = credit
@@ -664,7 +667,8 @@ def plot_renders(seed: int, tasks: int = 8, budget: str = "*") -> Path | None:
 def plot(table: dict, path: Path) -> None:
     """Per budget with a training arm: the held-out reward and flawless share against training rollouts (seed means),
     the flawless share's paired change from GRPO's at the same step with its 95 % interval (the per-arm intervals
-    hold the tasks' spread, which pairing removes), and the training rollouts' reward and execution rate per step."""
+    hold the tasks' spread, which pairing removes), and the training rollouts' reward, execution rate and mean length
+    per step."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -673,7 +677,7 @@ def plot(table: dict, path: Path) -> None:
     table = {key: entry for key, entry in table.items() if any("curve" in row for row in entry["arms"].values())}
     if not table:
         return
-    fig, axes = plt.subplots(len(table), 5, figsize=(25, 4.2 * len(table)), squeeze=False)
+    fig, axes = plt.subplots(len(table), 6, figsize=(30, 4.2 * len(table)), squeeze=False)
     colour = {arm: plt.cm.tab10(index) for index, arm in enumerate(ARMS)}  # one colour per arm in every panel
 
     def level(stats: dict, metric: str) -> float:
@@ -708,7 +712,8 @@ def plot(table: dict, path: Path) -> None:
         else:  # runs recorded before per-task flawless shares
             row[2].text(0.5, 0.5, "no per-task flawless shares", ha="center", transform=row[2].transAxes)
         for arm, stats in arms.items():
-            for ax, metric in ((row[3], "train_reward"), (row[4], "train_exec_rate")):
+            for ax, metric in ((row[3], "train_reward"), (row[4], "train_exec_rate"),
+                               (row[5], "train_completion_length")):
                 if metric in stats:
                     ax.plot([p["step"] for p in stats[metric]], [p["mean"] for p in stats[metric]], marker=".",
                             label=arm, color=colour[arm])
@@ -716,7 +721,7 @@ def plot(table: dict, path: Path) -> None:
         title = (f"{budget['steps']} steps x {budget['batch_size']} rollouts, {budget['eval_tasks']} tasks x "
                  f"{budget['samples_per_task']} samples [{key}]")
         labels = ("held-out reward (sampled)", "held-out flawless share", "flawless share - GRPO's, same step",
-                  "training-rollout reward", "training exec rate")
+                  "training-rollout reward", "training exec rate", "training completion length (tokens)")
         for ax, label in zip(row, labels):
             ax.set_xlabel("training rollouts" if label.startswith(("held-out", "flawless")) else "step")
             ax.set_ylabel(label)

@@ -413,13 +413,17 @@ def rollouts_to_reach(records: list[dict], target: float, untrained: float | Non
 
 
 CREDIT_LOGS = {"credit_weight": "credit/mean_token_weight", "credited_frac": "credit/credited_token_frac"}
+# how long the sampled completions were, and the share cut off at max_completion_length: a policy that drifts into
+# repeating lines shows here before its held-out evaluation does
+LENGTH_LOGS = {"completion_length": "completions/mean_length", "clipped_ratio": "completions/clipped_ratio"}
 
 
 def training_steps(log_history: list[dict]) -> list[dict]:
-    """Per optimizer step, the sampled training rollouts' mean reward and execution rate (TRL's logs), and for
-    Visual-SDPO the mean distillation token weight and the share of tokens with credit."""
+    """Per optimizer step, the sampled training rollouts' mean reward, execution rate, mean completion length and
+    share cut off at the length limit (TRL's logs), and for Visual-SDPO the mean distillation token weight and the
+    share of tokens with credit."""
     return [{"step": h["step"], "reward": h["reward"], "exec_rate": h.get("rewards/executability_reward/mean"),
-             **{key: h[log] for key, log in CREDIT_LOGS.items() if log in h}}
+             **{key: h[log] for key, log in (LENGTH_LOGS | CREDIT_LOGS).items() if log in h}}
             for h in log_history if "reward" in h]
 
 

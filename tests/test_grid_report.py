@@ -38,7 +38,8 @@ def _run(arm: str, seed: int, level: float) -> dict:
     if final["rollouts"]:
         final["curve"] = [{"step": step, "rollouts": 8 * step, "held_out": _held_out(rewards, step)}
                           for step in (1, 2)]
-        final["train_steps"] = [{"step": step, "reward": 2.0 + step, "exec_rate": 0.8} for step in (1, 2)]
+        final["train_steps"] = [{"step": step, "reward": 2.0 + step, "exec_rate": 0.8,
+                                 "completion_length": 100.0 * step} for step in (1, 2)]
         if arm.startswith("sdpo"):  # Visual-SDPO logs its credit: weights 1.1 and 1.3, 10 % and 30 % credited
             for step in final["train_steps"]:
                 step.update(credit_weight=0.9 + 0.2 * step["step"], credited_frac=-0.1 + 0.2 * step["step"])
@@ -74,6 +75,8 @@ def test_report_has_the_issue_fields_and_paired_intervals(runs_dir):
         low, high = row["final"]["ci95"]
         assert low <= row["final"]["mean"] <= high
         assert [p["step"] for p in row["train_reward"]] == [1, 2] and row["train_reward"][0]["n"] == 3
+        assert [p["mean"] for p in row["train_completion_length"]] == [100.0, 200.0]
+        assert "train_clipped_ratio" not in row  # not in these records
     # a 0.1 better arm on the same tasks: the paired interval excludes 0 although the per-arm intervals overlap
     better = arms["sdpo_credit"]
     assert better["vs_grpo"]["ci95"][0] > 0.05 and better["vs_zero_shot"]["ci95"][0] > 0.05
@@ -109,6 +112,7 @@ def test_unfinished_runs_report_their_curve_so_far(runs_dir, tmp_path):
     history = []
     for step in (1, 2):
         history += [{"step": step, "reward": 2.5, "rewards/executability_reward/mean": 0.9,
+                     "completions/mean_length": 448.0, "completions/clipped_ratio": 1.0,
                      "credit/mean_token_weight": 1.0 + 0.1 * step, "credit/credited_token_frac": 0.05},
                     {"step": step, "rollouts": 8 * step, "held_out": _held_out(rewards, step), "programs": []}]
         (folder / f"checkpoint-{step}").mkdir(parents=True)
@@ -124,6 +128,7 @@ def test_unfinished_runs_report_their_curve_so_far(runs_dir, tmp_path):
     assert run["seed"] == 0 and run["checkpoint"] == "checkpoint-2"
     assert run["train_credit"] == pytest.approx({"credit_weight": 1.15, "credited_frac": 0.05, "steps": 2})
     assert [point["step"] for point in run["curve"]] == [1, 2] and [s["step"] for s in run["train_steps"]] == [1, 2]
+    assert run["train_steps"][-1]["completion_length"] == 448.0 and run["train_steps"][-1]["clipped_ratio"] == 1.0
     last = run["curve"][-1]
     for baseline in ("vs_grpo", "vs_zero_shot", "vs_grpo_flawless", "vs_zero_shot_flawless"):
         assert 0.05 < last[baseline]["ci95"][0] <= last[baseline]["difference"] <= last[baseline]["ci95"][1]
