@@ -82,7 +82,9 @@ class VisualSDPOConfig(GRPOConfig):
             stop is left to the GRPO term (shared weights can still move it indirectly, more slowly: the student's
             log-probability of one more line where a program ends went from -7.1 to -3.8 in 48 steps with it, to -0.4
             in 42 without). On by default since Visual-SDPO runs without it collapsed into repeated lines after about
-            40 steps of the chart grid (`benchmarks/grid_v2.py`). `distill_program_end=True` needs it off.
+            40 steps of the chart grid (`benchmarks/grid_v2.py`); with it, one run in four collapsed the same way
+            about 15 steps later, so it delays the collapse rather than preventing it: watch the completions' length.
+            `distill_program_end=True` needs it off.
         rubric_code_lines (`str`, *optional*, defaults to `"verbatim"`):
             How the rubric names the program lines that drew each defective element: `"verbatim"` ("made by line 6:
             `ax.bar(labels, values, color="#4c4444")`"), `"elided"` (the same statement with its string literals
