@@ -668,7 +668,7 @@ def plot(table: dict, path: Path) -> None:
     """Per budget with a training arm: the held-out reward and flawless share against training rollouts (seed means),
     the flawless share's paired change from GRPO's at the same step with its 95 % interval (the per-arm intervals
     hold the tasks' spread, which pairing removes), and the training rollouts' reward, execution rate and mean length
-    per step."""
+    per step (seed means; runs under way dashed, one line each)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -717,6 +717,13 @@ def plot(table: dict, path: Path) -> None:
                 if metric in stats:
                     ax.plot([p["step"] for p in stats[metric]], [p["mean"] for p in stats[metric]], marker=".",
                             label=arm, color=colour[arm])
+        for arm, runs in entry.get("in_progress", {}).items():  # runs under way, dashed: the early warning
+            for run in runs:
+                for ax, field in ((row[3], "reward"), (row[4], "exec_rate"), (row[5], "completion_length")):
+                    steps = [s for s in run["train_steps"] if s.get(field) is not None]
+                    if steps:
+                        ax.plot([s["step"] for s in steps], [s[field] for s in steps], linestyle="--",
+                                color=colour.get(arm, "gray"), label=f"{arm} seed {run['seed']} (under way)")
         budget = entry["budget"]
         title = (f"{budget['steps']} steps x {budget['batch_size']} rollouts, {budget['eval_tasks']} tasks x "
                  f"{budget['samples_per_task']} samples [{key}]")
