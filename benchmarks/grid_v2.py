@@ -702,8 +702,7 @@ def plot(table: dict, path: Path) -> None:
         for index, (arm, points) in enumerate(versus):  # side by side at each step
             shift = (index - (len(versus) - 1) / 2) * width
             changes = [p["vs_grpo_flawless"] for p in points]
-            ax = row[2]
-            ax.errorbar([p["rollouts"] + shift for p in points], [c["difference"] for c in changes],
+            row[2].errorbar([p["rollouts"] + shift for p in points], [c["difference"] for c in changes],
                         yerr=[[c["difference"] - c["ci95"][0] for c in changes],
                               [c["ci95"][1] - c["difference"] for c in changes]],
                         marker="o", capsize=3, color=colour[arm], label=f"{arm} (n={len(arms[arm]['seeds'])})")
