@@ -10,10 +10,11 @@ that "longer programs fail more" and "the same programs fail more" can be told a
     python benchmarks/execution_by_length.py [--budget 1657fe77] [--force]
 
 Writes `benchmarks/results/execution_by_length.json`: per `<run>@<step>` the programs' mean length (non-blank lines of
-the extracted program), the execution rate recorded at evaluation time and the one re-rendered here, runs per length
-bucket and failures per class; and, pooled over seeds per `<arm>@<step>`, the execution rate of programs of at most
-12 lines and of longer ones. Evaluations already in the file are not rendered again unless `--force`; rows whose
-programs are gone stay as the file had them.
+the extracted program) and the mean share of their lines that repeat an earlier line (`repeated_line_frac`), the
+execution rate recorded at evaluation time and the one re-rendered here, runs per length bucket and failures per class;
+and, pooled over seeds per `<arm>@<step>`, the execution rate of programs of at most 12 lines and of longer ones, and
+the repeated share. Evaluations already in the file are not rendered again unless `--force`; rows whose programs are
+gone stay as the file had them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import re
 from pathlib import Path
 
 import grid_v2
+
+from trl_visual_sdpo.extract import completion_text, extract_code, repeated_line_share
 
 
 BUCKETS = ((0, 8, "<=8"), (9, 12, "9-12"), (13, 16, "13-16"), (17, 10**9, ">=17"))
@@ -57,6 +60,11 @@ def length_bucket(lines: int) -> str:
     return next(label for low, high, label in BUCKETS if low <= lines <= high)
 
 
+def repeated_share(codes: list[str]) -> float:
+    """Mean share of each program's lines that repeat an earlier line of it: the collapse's signature."""
+    return round(sum(repeated_line_share(code) for code in codes) / max(len(codes), 1), 4)
+
+
 def execution_row(codes: list[str], outcomes: list[tuple[bool, str | None]], recorded_exec_rate: float | None) -> dict:
     """Execution of one evaluation's programs: `codes[i]` (extracted) rendered with `outcomes[i]` = (ok, error)."""
     buckets = {label: {"programs": 0, "ran": 0} for _, _, label in BUCKETS}
@@ -71,6 +79,7 @@ def execution_row(codes: list[str], outcomes: list[tuple[bool, str | None]], rec
             failures[failure] += 1
     ran = sum(ok for ok, _ in outcomes)
     return {"programs": len(codes), "mean_lines": round(sum(lines) / max(len(codes), 1), 2),
+            "repeated_line_frac": repeated_share(codes),
             "recorded_exec_rate": recorded_exec_rate, "exec_rate": ran / max(len(codes), 1),
             "by_length": buckets, "failures": dict(failures.most_common())}
 
@@ -82,8 +91,10 @@ def pooled_by_arm_step(rows: dict[str, dict]) -> dict[str, dict]:
     for name, row in rows.items():
         run, step = name.rsplit("@", 1)
         arm, seed, _ = grid_v2._run_name(run)
-        entry = pooled.setdefault(f"{arm}@{step}", {"seeds": [], "short": [0, 0], "long": [0, 0]})
+        entry = pooled.setdefault(f"{arm}@{step}", {"seeds": [], "short": [0, 0], "long": [0, 0], "repeated": []})
         entry["seeds"].append(seed)
+        if "repeated_line_frac" in row:
+            entry["repeated"].append((row["repeated_line_frac"], row["programs"]))
         for (low, _, label) in BUCKETS:
             side = entry["short"] if low <= SHORT else entry["long"]
             side[0] += row["by_length"][label]["programs"]
@@ -92,7 +103,9 @@ def pooled_by_arm_step(rows: dict[str, dict]) -> dict[str, dict]:
                   "programs": entry["short"][0] + entry["long"][0],
                   "long_share": entry["long"][0] / max(entry["short"][0] + entry["long"][0], 1),
                   "short_exec_rate": entry["short"][1] / entry["short"][0] if entry["short"][0] else None,
-                  "long_exec_rate": entry["long"][1] / entry["long"][0] if entry["long"][0] else None}
+                  "long_exec_rate": entry["long"][1] / entry["long"][0] if entry["long"][0] else None,
+                  "repeated_line_frac": (sum(share * n for share, n in entry["repeated"])
+                                         / sum(n for _, n in entry["repeated"]) if entry["repeated"] else None)}
             for key, entry in sorted(pooled.items())}
 
 
@@ -120,7 +133,9 @@ def main() -> None:
     try:
         for name, step, programs, held_out in grid_v2._kept_evaluations(args.budget):
             key = f"{name}@{step}"
-            if key in done:
+            if key in done:  # rendered before: only the repeated-line share, which needs no render, is refreshed
+                codes = [extract_code(completion_text(p), tuple(renderer.code_languages))[0] for p in programs]
+                rows[key] = done[key] | {"repeated_line_frac": repeated_share(codes)}
                 continue
             results = render_completions(renderer, programs, description=key)
             if any(result.infra_error for result in results):
@@ -135,7 +150,8 @@ def main() -> None:
     for key, entry in write(path, args.budget, rows)["pooled"].items():
         short = "-" if entry["short_exec_rate"] is None else f"{entry['short_exec_rate']:.3f}"
         long = "-" if entry["long_exec_rate"] is None else f"{entry['long_exec_rate']:.3f}"
-        print(f"{key} (seeds {entry['seeds']}): {entry['long_share']:.0%} long; runs short {short}, long {long}")
+        print(f"{key} (seeds {entry['seeds']}): {entry['long_share']:.0%} long; runs short {short}, long {long}; "
+              f"{entry['repeated_line_frac'] or 0:.1%} of lines repeated")
     print(f"wrote {path}")
 
 

@@ -3,6 +3,8 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import execution_by_length as ebl  # a plain import: a broken benchmark import fails the test rather than skipping it
@@ -30,9 +32,19 @@ def test_rows_count_runs_per_length_and_pool_short_and_long_over_seeds():
     assert row["by_length"]["13-16"] == {"programs": 2, "ran": 1}
     assert row["failures"] == {"NameError": 1}
     assert row["exec_rate"] == 2 / 3 and row["recorded_exec_rate"] == 0.5 and row["mean_lines"] == 10.0
+    assert row["repeated_line_frac"] == round((0 + 13 / 14 + 13 / 14) / 3, 4)  # "x" written 14 times: 13 repeats
     other_seed = ebl.execution_row([long], [(False, "SyntaxError: x")], 0.0)
     pooled = ebl.pooled_by_arm_step({"sdpo_uniform-seed0-k@72": row, "sdpo_uniform-seed1-k@72": other_seed,
                                      "grpo-seed0-k@72": ebl.execution_row([short], [(True, None)], 1.0)})
-    assert pooled["sdpo_uniform@72"] == {"seeds": [0, 1], "programs": 4, "long_share": 0.75,
-                                         "short_exec_rate": 1.0, "long_exec_rate": 1 / 3}
+    assert pooled["sdpo_uniform@72"] == pytest.approx({
+        "seeds": [0, 1], "programs": 4, "long_share": 0.75, "short_exec_rate": 1.0, "long_exec_rate": 1 / 3,
+        "repeated_line_frac": (3 * row["repeated_line_frac"] + other_seed["repeated_line_frac"]) / 4})
     assert pooled["grpo@72"]["long_exec_rate"] is None
+
+
+def test_repeated_line_share_counts_lines_written_again():
+    from trl_visual_sdpo.extract import repeated_line_share
+
+    collapsed = "import x\nax.bar(a, b)\n" + "ax.tick_params(rotation=45)\n" * 4 + "  ax.tick_params(rotation=45)"
+    assert repeated_line_share(collapsed) == pytest.approx(4 / 7)  # 5 copies of one line: 4 repeats in 7 lines
+    assert repeated_line_share("a = 1\n\nb = 2\n") == 0.0 and repeated_line_share("") == 0.0

@@ -410,7 +410,8 @@ def test_training_steps_log_every_metric(tmp_path, tiny_text):
     trainer.train()
     logged = {k for entry in trainer.state.log_history for k in entry}
     for key in ("loss", "grpo/loss", "distill/loss", "distill/divergence", "credit/credited_token_frac",
-                "credit/mean_token_weight", "render/exec_rate", "render/defects_per_render", "render/seconds"):
+                "credit/mean_token_weight", "render/exec_rate", "render/defects_per_render", "render/seconds",
+                "completions/repeated_line_frac"):
         assert key in logged, key
     assert trainer.state.global_step == 2
 

@@ -52,6 +52,14 @@ def extract_code(text: str, languages: tuple[str, ...] = ()) -> tuple[str, int]:
     return text, 0
 
 
+def repeated_line_share(code: str) -> float:
+    """Share of a program's non-blank lines that repeat an earlier line of it exactly (surrounding whitespace aside).
+    Distillation from a teacher told to fix defects can drift into writing a fix line again and again until the
+    length limit; this share rises before held-out execution falls."""
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    return (len(lines) - len(set(lines))) / len(lines) if lines else 0.0
+
+
 def stop_token_ids(tokenizer: Any) -> list[int]:
     """Ids of the tokens that end a program: those whose text opens a closing fence (```), and end of sequence."""
     fences = [i for i in range(len(tokenizer)) if tokenizer.decode([i]).strip().startswith("```")]

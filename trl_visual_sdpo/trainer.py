@@ -43,7 +43,13 @@ from trl_visual_sdpo.callbacks import RenderTableCallback
 from trl_visual_sdpo.checkpoints import last_complete_checkpoint
 from trl_visual_sdpo.config import VisualSDPOConfig
 from trl_visual_sdpo.credit import credited_line_layers, program_token_mask, token_char_spans, token_weights
-from trl_visual_sdpo.extract import completion_text, extract_code, render_completions, stop_token_ids
+from trl_visual_sdpo.extract import (
+    completion_text,
+    extract_code,
+    render_completions,
+    repeated_line_share,
+    stop_token_ids,
+)
 from trl_visual_sdpo.feedback import build_teacher_prompt
 from trl_visual_sdpo.hub import build_model_card
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
@@ -298,7 +304,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         local = torch.tensor(
             [
                 [float(r.ok), float(len(r.defects)), float(r.seconds), float(r.ok and not r.defects),
-                 float(r.infra_error)]
+                 float(r.infra_error), repeated_line_share(r.code or "")]
                 for r in results
             ],
             device=self.accelerator.device,
@@ -311,6 +317,8 @@ class VisualSDPOTrainer(GRPOTrainer):
         self._metrics[mode]["render/flawless_rate"].append(everyone[:, 3].mean().item())
         self._metrics[mode]["render/seconds"].append(everyone[:, 2].mean().item())
         self._metrics[mode]["render/infra_error_rate"].append(everyone[:, 4].mean().item())
+        # the drift into repeated fix lines that `stop_neutral` delays but does not prevent (docs/DESIGN.md)
+        self._metrics[mode]["completions/repeated_line_frac"].append(everyone[:, 5].mean().item())
         self._log_completion_extra("executed", [r.ok for r in results])
         self._log_completion_extra("defects", [", ".join(d.kind for d in r.defects) for r in results])
         self._log_completion_extra("error", [(r.error or "")[-200:] for r in results])
