@@ -42,6 +42,9 @@ arms at the same seed and step share their random numbers). Arms:
   literals and colours elided (`rubric_code_lines="elided"`): the teacher copies a quoted line's colour
   (`benchmarks/colour_lift.py`), and the runs that quote verbatim narrow their colours;
 - `sdpo_credit_kl` (run by name): `sdpo_credit` with TRL's KL to the warm start (`beta=0.04`).
+- `sdpo_credit_warm_teacher` (run by name): `sdpo_credit` with the teacher kept at the warm start
+  (`teacher_model_kind="base"`), which objects to the repeated lines the live teacher stops objecting to
+  (`benchmarks/loop_lift.py`).
 
 The default budget is 72 steps x 8 rollouts with a held-out evaluation every 24 steps: at 24 steps (the first grid,
 `--steps 24 --eval_every 8`) no arm moved beyond the seed spread, at 72 GRPO's flawless share did (README).
@@ -112,7 +115,7 @@ RUNS = RESULTS / "grid_v2"
 ARMS = ["zero_shot", "grpo", "sdpo_uniform", "sdpo_credit", "critique_revise", "sdpo_credit_demo", "sdpo_credit_hints",
         "sdpo_credit_statement", "sdpo_credit_labels", "sdpo_uniform_end", "sdpo_credit_end", "sdpo_credit_ema",
         "sdpo_credit_base", "sdpo_uniform_stopping", "sdpo_credit_stopping", "sdpo_credit_neutral",
-        "sdpo_credit_elided", "sdpo_credit_kl"]
+        "sdpo_credit_elided", "sdpo_credit_kl", "sdpo_credit_warm_teacher"]
 DEFAULT_ARMS = ARMS[:5]  # the grid; the last arms are probes, run by name
 # benchmarks/results/generation_speed.json: 5x the tokens/s of one plain batched generate on the shared CPU. The
 # cache is sized for 8 rollouts of ~250 prompt + 448 completion tokens (128 blocks x 64 tokens, ~0.4 GB for SmolLM2);

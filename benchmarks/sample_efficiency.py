@@ -116,7 +116,12 @@ def arm_settings(arm: str) -> dict:
              # TRL's own anchor, a KL to the warm start (`beta`, DeepSeekMath's 0.04): with stop_neutral the student
              # still drifts, slowly, towards one more line (repeat_lift.py) and away from the warm start's execution
              # (0.96 -> 0.91 over the seed-0 run) and colours; this holds the student itself
-             "sdpo_credit_kl": {"trainer": "sdpo", "credit_alpha": 1.0, "beta": 0.04}}
+             "sdpo_credit_kl": {"trainer": "sdpo", "credit_alpha": 1.0, "beta": 0.04},
+             # the teacher kept at the warm start (the adapter disabled): the live teacher drifts with its student and
+             # stops objecting to a line written again (loop_lift.py: +0.00 nats on credit seed 1's repeated lines
+             # after 384 rollouts), where the warm start reading the same feedback gives them -0.23 a token and the
+             # decision to write one again -2.6
+             "sdpo_credit_warm_teacher": {"trainer": "sdpo", "credit_alpha": 1.0, "teacher_model_kind": "base"}}
     if arm in fixed:
         return fixed[arm]
     name, _, value = arm.partition("=")
