@@ -20,6 +20,12 @@ pushes against it and something else drives the collapse. `--model` is the stude
 
     python benchmarks/loop_lift.py --model <checkpoint> --run sdpo_credit-seed1-1657fe77@48 [--teacher <warm start>]
 
+The README's checkpoint, credit seed 1 at step 48, is in the repository's history (a parked checkpoint):
+
+    mkdir -p outputs/parked && git archive 30c6d8f \
+        benchmarks/results/parked_checkpoints/grid_v2/sdpo_credit-seed1-1657fe77/checkpoint-48 \
+        | tar -x --strip-components=4 -C outputs/parked   # outputs/parked/sdpo_credit-seed1-1657fe77/checkpoint-48
+
 Writes `benchmarks/results/loop_lift/<model>[_teacher_<teacher>]@<run>.json`: per scope the mean over programs with its
 bootstrap 95 % interval, and the rows.
 """
