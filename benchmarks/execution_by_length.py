@@ -27,7 +27,7 @@ from pathlib import Path
 
 import grid_v2
 
-from trl_visual_sdpo.extract import completion_text, extract_code, repeated_line_share
+from trl_visual_sdpo.extract import repeated_line_share
 
 
 BUCKETS = ((0, 8, "<=8"), (9, 12, "9-12"), (13, 16, "13-16"), (17, 10**9, ">=17"))
@@ -133,9 +133,7 @@ def main() -> None:
     try:
         for name, step, programs, held_out in grid_v2._kept_evaluations(args.budget):
             key = f"{name}@{step}"
-            if key in done:  # rendered before: only the repeated-line share, which needs no render, is refreshed
-                codes = [extract_code(completion_text(p), tuple(renderer.code_languages))[0] for p in programs]
-                rows[key] = done[key] | {"repeated_line_frac": repeated_share(codes)}
+            if key in done:
                 continue
             results = render_completions(renderer, programs, description=key)
             if any(result.infra_error for result in results):

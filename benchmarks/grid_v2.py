@@ -212,6 +212,16 @@ def _paired(values_by_seed: list[list[float]], baseline_by_seed: list[list[float
             "ci95": bootstrap(values_by_seed, paired_with=baseline_by_seed)}
 
 
+def _paired_changes(name: str, held_outs: list[dict], bases: list[dict]) -> dict:
+    """`vs_<name>` and, where every evaluation recorded per-task flawless shares, `vs_<name>_flawless`: the paired
+    changes of the held-out reward and flawless share from `bases` (held-out evaluations, one per seed a side)."""
+    changes = {f"vs_{name}": _paired([h["task_rewards"] for h in held_outs], [b["task_rewards"] for b in bases])}
+    if all("task_flawless" in h for h in (*held_outs, *bases)):
+        changes[f"vs_{name}_flawless"] = _paired([h["task_flawless"] for h in held_outs],
+                                                 [b["task_flawless"] for b in bases])
+    return changes
+
+
 def _by_step(runs: list[dict]) -> dict[int, list[dict]]:
     """Step -> every seed's held-out evaluation at that step, for the steps all `runs` evaluated."""
     steps: dict[int, list[dict]] = {}
@@ -251,10 +261,7 @@ def _seed_curve(runs: list[dict], same_step: dict[str, list[dict]], warm_rewards
             row["complete_flawless"] = {"mean": _pooled(complete), "ci95": bootstrap(complete)}
         for name, steps in baselines.items():
             if step in steps:
-                base = [p["held_out"] for p in steps[step]]
-                row[f"vs_{name}"] = _paired(rewards, [h["task_rewards"] for h in base])
-                if flawless and all("task_flawless" in h for h in base):
-                    row[f"vs_{name}_flawless"] = _paired(flawless, [h["task_flawless"] for h in base])
+                row.update(_paired_changes(name, held_out, [p["held_out"] for p in steps[step]]))
         curve.append(row)
     return curve
 
@@ -311,9 +318,7 @@ def in_progress(finished: dict[str, dict[str, list]]) -> dict[str, dict[str, lis
                                     for name in ("grpo", "sdpo_uniform")}}
                     for name, base in baselines.items():
                         if base is not None and name != arm:
-                            row[f"vs_{name}"] = _paired([held_out["task_rewards"]], [base["held_out"]["task_rewards"]])
-                            row[f"vs_{name}_flawless"] = _paired([held_out["task_flawless"]],
-                                                                 [base["held_out"]["task_flawless"]])
+                            row.update(_paired_changes(name, [held_out], [base["held_out"]]))
                             base_complete = _complete_flawless(f"{name}-seed{entry['seed']}-{key}", base["step"],
                                                                base["held_out"])
                             if complete and base_complete:
