@@ -478,10 +478,7 @@ def _final_step(record: dict) -> int:
 
 
 def report() -> dict:
-    records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))]
-    by_budget: dict[str, dict[str, list]] = {}
-    for record in records:
-        by_budget.setdefault(record["budget"]["key"], {}).setdefault(record["arm"], []).append(record)
+    by_budget = se.records_by_budget(RUNS)
     out = {}
     for key, arms in by_budget.items():
         finals = {arm: [r["final"]["task_rewards"] for r in sorted(runs, key=lambda r: r["seed"])]

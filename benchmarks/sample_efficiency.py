@@ -450,11 +450,17 @@ def training_rollout_scores(log_history: list[dict]) -> dict:
             "train_exec_rate": statistics.fmean(h["rewards/executability_reward/mean"] for h in late)}
 
 
-def report() -> dict:
-    records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))]
-    by_budget: dict[str, dict[str, list]] = {}
-    for record in records:
+def records_by_budget(runs: Path) -> dict[str, dict[str, list[dict]]]:
+    """The run records in `runs` (one JSON file a run), grouped by budget key, then arm."""
+    by_budget: dict[str, dict[str, list[dict]]] = {}
+    for path in sorted(runs.glob("*.json")):
+        record = json.loads(path.read_text())
         by_budget.setdefault(record["budget"]["key"], {}).setdefault(record["arm"], []).append(record)
+    return by_budget
+
+
+def report() -> dict:
+    by_budget = records_by_budget(RUNS)
     out = {}
     for key, arms in by_budget.items():
         table = {}
