@@ -55,6 +55,7 @@ from trl_visual_sdpo.hub import build_model_card
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
 from trl_visual_sdpo.metrics.fidelity import expected_labels, missing_labels, prompt_text
 from trl_visual_sdpo.render.base import Renderer
+from trl_visual_sdpo.repetition import RepeatedLineAlarm
 from trl_visual_sdpo.results import ATTRIBUTION_RUNTIME, RenderResult
 from trl_visual_sdpo.rewards import ReferenceRenders, with_renderer
 from trl_visual_sdpo.step_renders import StepRenders
@@ -178,6 +179,8 @@ class VisualSDPOTrainer(GRPOTrainer):
         self.last_step_renders: StepRenders | None = None
         if args.log_renders_steps > 0:
             self.add_callback(RenderTableCallback(self))
+        if args.repeated_line_warning is not None:
+            self.add_callback(RepeatedLineAlarm(args.repeated_line_warning))
         unwrapped = self.accelerator.unwrap_model(self.model)
         forward = getattr(unwrapped, "get_base_model", lambda: unwrapped)().forward
         self._accepts_logits_to_keep = "logits_to_keep" in inspect.signature(forward).parameters
