@@ -55,6 +55,7 @@ from trl_visual_sdpo.hub import build_model_card
 from trl_visual_sdpo.losses import chunked_per_token_divergence, weighted_masked_mean
 from trl_visual_sdpo.metrics.fidelity import expected_labels, missing_labels, prompt_text
 from trl_visual_sdpo.render.base import Renderer
+from trl_visual_sdpo.repetition import METRIC as REPEATED_LINE_METRIC
 from trl_visual_sdpo.repetition import RepeatedLineAlarm
 from trl_visual_sdpo.results import ATTRIBUTION_RUNTIME, RenderResult
 from trl_visual_sdpo.rewards import ReferenceRenders, with_renderer
@@ -321,7 +322,7 @@ class VisualSDPOTrainer(GRPOTrainer):
         self._metrics[mode]["render/seconds"].append(everyone[:, 2].mean().item())
         self._metrics[mode]["render/infra_error_rate"].append(everyone[:, 4].mean().item())
         # the drift into repeated fix lines that `stop_neutral` delays but does not prevent (docs/DESIGN.md)
-        self._metrics[mode]["completions/repeated_line_frac"].append(everyone[:, 5].mean().item())
+        self._metrics[mode][REPEATED_LINE_METRIC].append(everyone[:, 5].mean().item())
         self._log_completion_extra("executed", [r.ok for r in results])
         self._log_completion_extra("defects", [", ".join(d.kind for d in r.defects) for r in results])
         self._log_completion_extra("error", [(r.error or "")[-200:] for r in results])
